@@ -1,0 +1,44 @@
+# make run · make test · make bench · make lint — each creates .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test bench lint format venv clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Local run on SQLite: migrate, load ICAT's data, make a first admin, start web + worker.
+run: venv
+	@mkdir -p instance
+	@test -s instance/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > instance/secret_key
+	@export ICAT_SECRET_KEY="$$(cat instance/secret_key)" PATH="$(CURDIR)/$(BIN):$$PATH"; \
+	  $(FLASK) db upgrade && \
+	  $(FLASK) icat seed && \
+	  $(FLASK) icat ensure-admin && \
+	  echo "ICAT Workspace: http://127.0.0.1:$${ICAT_PORT:-5000}  (Ctrl-C stops web and worker)" && \
+	  exec $(BIN)/honcho start
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m bench
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

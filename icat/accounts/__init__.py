@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login sessions, API and feed tokens, login throttling."""

@@ -1,0 +1,22 @@
+"""The activity stream: the outbox, for the secretariat."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from icat.activity.queries import list_events
+from icat.activity.schemas import EventListArgsSchema, EventSchema
+from icat.auth import current_actor
+from icat.blueprints.api import bp
+from icat.web import current_session, decode_cursor, json_response, load_args, page
+
+
+@bp.get("/events")
+def events_index() -> Response:
+    args = load_args(EventListArgsSchema())
+    after = decode_cursor(args.get("cursor")) or args["after"]
+    rows = list_events(
+        current_session(), actor=current_actor(), after=after, limit=args["limit"] + 1, subject=args.get("subject")
+    )
+    items, cursor = page(list(rows), args["limit"], key=lambda e: e.id)
+    return json_response({"items": EventSchema(many=True).dump(items), "next_cursor": cursor})

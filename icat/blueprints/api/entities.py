@@ -1,0 +1,72 @@
+"""Entity routes: public reads; create and patch for admin and secretariat."""
+
+from __future__ import annotations
+
+from flask import Response, url_for
+
+from icat.accounts import queries as account_queries
+from icat.accounts.permissions import REGISTRY_EDITORS
+from icat.auth import current_actor, requires
+from icat.blueprints.api import bp
+from icat.registry import services
+from icat.registry.queries import EntityFilter, get_entity, list_entities
+from icat.registry.schemas import (
+    EntityCreateSchema,
+    EntityListArgsSchema,
+    EntityPatchSchema,
+    dump_entity,
+)
+from icat.web import (
+    current_session,
+    decode_cursor,
+    if_match_version,
+    json_response,
+    load_args,
+    load_json,
+    page,
+    transactional,
+)
+
+
+@bp.get("/entities")
+def entities_index() -> Response:
+    args = load_args(EntityListArgsSchema())
+    flt = EntityFilter(args.get("kind"), args.get("category"), args.get("working_group"))
+    rows = list_entities(current_session(), flt, limit=args["limit"] + 1, after=decode_cursor(args.get("cursor")))
+    items, cursor = page(list(rows), args["limit"], key=lambda e: e.acronym)
+    return json_response({"items": [dump_entity(e) for e in items], "next_cursor": cursor})
+
+
+@bp.post("/entities")
+@requires(REGISTRY_EDITORS, "add entities")
+@transactional
+def entities_create() -> Response:
+    data = load_json(EntityCreateSchema())
+    entity = services.create_entity(current_session(), actor=current_actor(), **data)
+    response = json_response(dump_entity(entity), 201, version=entity.version)
+    response.headers["Location"] = url_for("api.entities_show", acronym=entity.acronym)
+    return response
+
+
+@bp.get("/entities/<acronym>")
+def entities_show(acronym: str) -> Response:
+    entity = get_entity(current_session(), acronym)
+    fps = account_queries.focal_points(current_session(), actor=current_actor(), entity_id=entity.id)
+    return json_response(dump_entity(entity, fps), version=entity.version)
+
+
+@bp.patch("/entities/<acronym>")
+@requires(REGISTRY_EDITORS, "change entities")
+@transactional
+def entities_update(acronym: str) -> Response:
+    changes = load_json(EntityPatchSchema(), partial=True)
+    header_version = if_match_version()
+    entity = services.update_entity(
+        current_session(),
+        actor=current_actor(),
+        acronym=acronym,
+        version=header_version or changes.pop("version", None),
+        changes={k: v for k, v in changes.items() if k != "version"},
+        version_from_header=header_version is not None,
+    )
+    return json_response(dump_entity(entity), version=entity.version)

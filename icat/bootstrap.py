@@ -1,0 +1,15 @@
+"""The one wiring table: which handlers run for which event (DESIGN §2, §11.4).
+
+The worker's relay runs every handler listed here once per event; handlers must be
+idempotent in effect, and the outbox makes their database effects exactly-once.
+"""
+
+from __future__ import annotations
+
+from icat.core.outbox import HandlerTable
+from icat.notifications.handlers import notify_focal_points_of_entity_change
+from icat.registry.events import EntityUpdated
+
+EVENT_HANDLERS: HandlerTable = {
+    EntityUpdated: [notify_focal_points_of_entity_change],
+}

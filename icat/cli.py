@@ -1,0 +1,114 @@
+"""``flask --app wsgi icat …`` commands: seed, users, tokens, and the worker."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from icat.accounts import services as accounts
+from icat.core.actor import SYSTEM
+from icat.core.errors import DomainError
+from icat.core.uow import unit_of_work
+from icat.extensions import db
+from icat.registry import services as registry
+from icat.registry.reference import reference_entities
+
+icat_cli = AppGroup("icat", help="ICAT Workspace commands.")
+log = logging.getLogger(__name__)
+
+
+def _fail(error: DomainError) -> click.ClickException:
+    details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+    return click.ClickException(f"{error.message} {details}".strip())
+
+
+@icat_cli.command("seed")
+def seed() -> None:
+    """Load ICAT's real members and partners (idempotent: existing entries are kept)."""
+    with unit_of_work(db.session):
+        added, kept = registry.seed_reference(db.session, actor=SYSTEM, entities=reference_entities())
+    click.echo(f"Registry: {added} entities added, {kept} already present.")
+
+
+@icat_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "secretariat", "focal_point", "viewer"]))
+@click.option("--entity", "entity", default=None, help="Acronym of the entity a focal point acts for.")
+@click.option("--name", "display_name", default="")
+def create_user(email: str, password: str, role: str, entity: str | None, display_name: str) -> None:
+    """Create a user."""
+    try:
+        with unit_of_work(db.session):
+            user = accounts.create_user(
+                db.session,
+                actor=SYSTEM,
+                email=email,
+                password=password,
+                role=role,
+                entity_acronym=entity,
+                display_name=display_name,
+            )
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@icat_cli.command("create-token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", help="A name to recognise the token by.")
+def create_token(email: str, name: str) -> None:
+    """Issue an API token for a user; it is printed once, as the last word."""
+    try:
+        with unit_of_work(db.session):
+            user = accounts.find_user(db.session, email)
+            _token, raw = accounts.create_token(db.session, actor=SYSTEM, user=user, kind="api", name=name)
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"API token for {user.email} (shown once, store it now): {raw}")
+
+
+@icat_cli.command("ensure-admin")
+@click.option("--email", default="admin@icat.example")
+def ensure_admin(email: str) -> None:
+    """Create a first admin if there is none, printing its password once."""
+    with unit_of_work(db.session):
+        created = accounts.ensure_local_admin(db.session, email=email)
+    if created:
+        user, password = created
+        click.echo(f"Local admin created: {user.email} / {password}  (shown once)")
+    else:
+        click.echo("An admin exists already; no account created.")
+
+
+@icat_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron or tests).")
+def worker(once: bool) -> None:
+    """Run the background worker: the relay and the other fixed jobs (DESIGN §2)."""
+    from icat.scheduler import JOBS, build_scheduler, run_job
+
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        for job in JOBS:
+            run_job(app, job)
+        return
+    scheduler = build_scheduler(app)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker: signal %s, finishing running jobs", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("worker started: jobs %s", ", ".join(job.id for job in JOBS))
+    scheduler.start()
+    log.info("worker stopped")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(icat_cli)

@@ -1,0 +1,1 @@
+"""Framework-free core: clock, errors, database base, events, outbox, unit of work."""

@@ -1,0 +1,215 @@
+"""The transactional outbox and its relay.
+
+``record()`` adds an event row to the caller's session, so the state change and the event
+commit together or not at all. The relay (run by the worker) claims pending rows with a
+lease and runs each handler in its own transaction together with a ``HandlerRun`` row whose
+primary key is (event, handler): a handler's effects commit exactly once per event, however
+many workers race for it and however often a crashed worker's lease expires.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from icat.core import clock
+from icat.core.actor import Actor
+from icat.core.db import Base
+from icat.core.events import Event, event_class
+
+log = logging.getLogger(__name__)
+
+# Handlers take the concrete event class they are registered for.
+Handler = Callable[[Session, Any], None]
+HandlerTable = Mapping[type[Event], Sequence[Handler]]
+SessionFactory = Callable[[], Session]
+
+# BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class OutboxEvent(Base):
+    """One domain event; also the append-only activity log (who did what, when)."""
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80), index=True)
+    payload: Mapped[dict[str, Any]]
+    subject: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    occurred_at: Mapped[datetime]
+    actor_id: Mapped[int | None]
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    available_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(120))
+    processed_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (
+        # The relay's scan reads only unfinished rows; keep that index small on PostgreSQL.
+        sa.Index(
+            "ix_outbox_events_pending",
+            "available_at",
+            postgresql_where=sa.text("processed_at IS NULL AND failed_at IS NULL"),
+            sqlite_where=sa.text("processed_at IS NULL AND failed_at IS NULL"),
+        ),
+    )
+
+    def to_event(self) -> Event:
+        return event_class(self.type).from_payload(self.payload)
+
+
+class HandlerRun(Base):
+    """Proof that one handler's effects for one event were committed."""
+
+    __tablename__ = "outbox_handler_runs"
+
+    event_id: Mapped[int] = mapped_column(
+        BigId, sa.ForeignKey("outbox_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    handler: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    ran_at: Mapped[datetime]
+
+
+def record(session: Session, event: Event, *, actor: Actor) -> OutboxEvent:
+    """Add ``event`` to the session's transaction; it is stored only if the caller commits."""
+    now = clock.now()
+    row = OutboxEvent(
+        type=event.type_name(),
+        payload=event.to_payload(),
+        subject=event.subject_key(),
+        occurred_at=now,
+        available_at=now,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        attempts=0,
+    )
+    session.add(row)
+    return row
+
+
+def handler_name(handler: Handler) -> str:
+    """The stable name a handler is known by in ``outbox_handler_runs``."""
+    qualname = getattr(handler, "__qualname__", type(handler).__qualname__)  # functions or callables
+    return f"{handler.__module__}.{qualname}"
+
+
+@dataclass
+class RelayStats:
+    claimed: int = 0
+    processed: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    worker_id: str
+    batch_size: int = 50
+    lease_seconds: int = 60
+    max_attempts: int = 10
+
+
+def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[int]:
+    """Lease up to ``batch_size`` due rows to this worker and return their ids, oldest first.
+
+    One UPDATE whose sub-select uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
+    workers take disjoint rows without waiting; SQLite ignores the locking clause but runs the
+    single statement under its database write lock, which gives the same exclusivity.
+    """
+    now = clock.now()
+    token = f"{cfg.worker_id}:{uuid.uuid4().hex}"
+    due = (
+        sa.select(OutboxEvent.id)
+        .where(
+            OutboxEvent.processed_at.is_(None),
+            OutboxEvent.failed_at.is_(None),
+            OutboxEvent.available_at <= now,
+            sa.or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now),
+        )
+        .order_by(OutboxEvent.id)
+        .limit(cfg.batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    with session_factory() as session:
+        session.execute(
+            sa.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(due))
+            .values(lease_until=now + timedelta(seconds=cfg.lease_seconds), claimed_by=token)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        ids = session.scalars(sa.select(OutboxEvent.id).where(OutboxEvent.claimed_by == token).order_by(OutboxEvent.id))
+        return list(ids)
+
+
+def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, handler: Handler) -> None:
+    """Run one handler once: its effects and its HandlerRun row commit together."""
+    with session_factory() as session:
+        session.add(HandlerRun(event_id=event_id, handler=handler_name(handler), ran_at=clock.now()))
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()  # another worker (or an earlier try) already committed it
+            return
+        handler(session, event)
+        session.commit()
+
+
+def _settle(session_factory: SessionFactory, event_id: int, error: str | None, cfg: RelayConfig) -> str:
+    """Mark a row processed, or schedule a retry with backoff, or give it up as failed."""
+    now = clock.now()
+    with session_factory() as session:
+        row = session.get(OutboxEvent, event_id)
+        assert row is not None  # rows are never deleted while pending
+        row.lease_until, row.claimed_by = None, None
+        if error is None:
+            row.processed_at, outcome = now, "processed"
+        else:
+            row.attempts += 1
+            row.last_error = error[:2000]
+            if row.attempts >= cfg.max_attempts:
+                row.failed_at, outcome = now, "failed"
+            else:
+                row.available_at = now + timedelta(seconds=min(2**row.attempts, 3600))
+                outcome = "retried"
+        session.commit()
+        return outcome
+
+
+def process(session_factory: SessionFactory, event_id: int, handlers: HandlerTable, cfg: RelayConfig) -> str:
+    """Run every handler for one claimed row; returns ``processed``, ``retried`` or ``failed``."""
+    with session_factory() as session:
+        row = session.get(OutboxEvent, event_id)
+        assert row is not None
+        type_name, payload = row.type, row.payload
+    try:
+        event = event_class(type_name).from_payload(payload)
+        for handler in handlers.get(type(event), ()):
+            _run_handler(session_factory, event_id, event, handler)
+    except Exception as exc:  # a handler bug must not stop the relay for everyone else
+        log.exception("outbox event %s (%s) failed", event_id, type_name)
+        return _settle(session_factory, event_id, f"{type(exc).__name__}: {exc}", cfg)
+    return _settle(session_factory, event_id, None, cfg)
+
+
+def relay(session_factory: SessionFactory, handlers: HandlerTable, cfg: RelayConfig) -> RelayStats:
+    """Claim and process batches until nothing is due. Safe to run in many processes at once."""
+    stats = RelayStats()
+    while ids := claim(session_factory, cfg):
+        stats.claimed += len(ids)
+        for event_id in ids:
+            outcome = process(session_factory, event_id, handlers, cfg)
+            setattr(stats, outcome, getattr(stats, outcome) + 1)
+    return stats

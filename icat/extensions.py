@@ -1,0 +1,18 @@
+"""Flask extensions, created unbound and initialised in ``create_app``."""
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from icat.core.db import Base
+
+# Models subclass the plain ``Base`` (no Flask import); sharing its metadata lets
+# Flask-SQLAlchemy manage engine and session and Flask-Migrate see every table.
+db = SQLAlchemy(metadata=Base.metadata)
+# Batch mode: SQLite cannot ALTER most things, so Alembic copies the table instead.
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

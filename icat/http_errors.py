@@ -1,0 +1,68 @@
+"""The one mapping from errors to HTTP: JSON under /api, HTML pages elsewhere (DESIGN §7)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from icat.core.errors import DomainError, StaleVersion, TooManyRequests
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> Response:
+    """Render one error in the shape the client expects; never a stack trace."""
+    if wants_json():
+        response = jsonify({"error": code, "message": message, "fields": fields or {}})
+    else:
+        html = render_template("error.html", status=status, code=code, message=message, fields=fields or {})
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def _domain(error: DomainError) -> Response:
+    response = error_response(error.status, error.code, error.message, error.fields)
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _http(error: HTTPException) -> Response:
+    code = (error.name or "error").lower().replace(" ", "_")
+    response = error_response(error.code or 500, code, error.description or "")
+    if error.code == 405 and error.get_response().headers.get("Allow"):
+        response.headers["Allow"] = error.get_response().headers["Allow"]
+    return response
+
+
+def _csrf(error: CSRFError) -> Response:
+    return error_response(400, "csrf_failed", _("The form expired or did not come from this site. Reload and retry."))
+
+
+def _stale(error: StaleDataError) -> Response:
+    # Another request changed the row between our read and our write.
+    return _domain(StaleVersion(_("Someone else changed this at the same moment. Reload and retry.")))
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "internal_error", _("Something went wrong on our side. It has been logged."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain)
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,62 @@
+"""Language and time zone of each request, and translated labels for stored codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from icat.extensions import babel
+from icat.registry.models import UN_LANGUAGES
+
+KIND_LABELS = {"member": _l("member"), "partner": _l("partner")}
+CATEGORY_LABELS = {
+    "un_secretariat": _l("UN Secretariat department or office"),
+    "un_agency_fund_programme": _l("UN agency, fund or programme"),
+    "srsg_office": _l("Office of a Special Representative of the Secretary-General"),
+    "regional_organization": _l("Regional organization"),
+    "intergovernmental_organization": _l("Intergovernmental organization"),
+    "special_procedure": _l("Human Rights Council special procedure"),
+    "other": _l("Other"),
+}
+EVENT_LABELS = {
+    "EntityCreated": _l("Entity added"),
+    "EntityUpdated": _l("Entity changed"),
+    "UserCreated": _l("User created"),
+    "TokenCreated": _l("Token issued"),
+    "TokenRevoked": _l("Token revoked"),
+}
+
+
+def select_locale() -> str | None:
+    """The user's setting, then ``?lang=``, then the browser's Accept-Language."""
+    if current_user and current_user.is_authenticated and current_user.user.locale in UN_LANGUAGES:
+        return current_user.user.locale
+    asked = request.args.get("lang")
+    if asked in UN_LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(UN_LANGUAGES, default="en")
+
+
+def select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.user.timezone
+    return None
+
+
+def _template_helpers() -> dict[str, Any]:
+    return {
+        "current_locale": str(get_locale() or "en"),
+        "current_timezone": str(get_timezone()),
+        "kind_label": lambda code: KIND_LABELS.get(code, code),
+        "category_label": lambda code: CATEGORY_LABELS.get(code, code),
+        "event_label": lambda code: EVENT_LABELS.get(code, code),
+    }
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.context_processor(_template_helpers)

@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox (and, later, reminder plans and e-mail deliveries)."""

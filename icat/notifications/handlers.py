@@ -1,0 +1,21 @@
+"""Event handlers that put notices in people's inboxes. Each runs once per event (outbox)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.accounts.models import User
+from icat.core import clock
+from icat.notifications.models import Notice
+from icat.registry.events import EntityUpdated
+
+
+def notify_focal_points_of_entity_change(session: Session, event: EntityUpdated) -> None:
+    """Tell each active focal point of the entity which of its registry fields changed."""
+    focal_points = session.scalars(
+        sa.select(User.id).where(User.entity_id == event.entity_id, User.role == "focal_point", User.is_active)
+    )
+    now = clock.now()
+    params = {"acronym": event.acronym, "fields": sorted(event.changes), "version": event.version}
+    session.add_all(Notice(user_id=uid, kind="entity_updated", params=params, created_at=now) for uid in focal_points)

@@ -1,0 +1,49 @@
+"""Read-side queries of the registry. No rules, no writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.errors import NotFound
+from icat.registry.models import Entity
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    kind: str | None = None
+    category: str | None = None
+    working_group: bool | None = None
+
+
+def list_entities(
+    session: Session, flt: EntityFilter, *, limit: int | None = None, after: str | None = None
+) -> Sequence[Entity]:
+    """Entities matching ``flt``, ordered by acronym, starting after the acronym ``after``."""
+    query = sa.select(Entity).order_by(Entity.acronym)
+    if flt.kind:
+        query = query.where(Entity.kind == flt.kind)
+    if flt.category:
+        query = query.where(Entity.category == flt.category)
+    if flt.working_group is not None:
+        query = query.where(Entity.working_group.is_(flt.working_group))
+    if after:
+        query = query.where(Entity.acronym > after)
+    if limit:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def get_entity(session: Session, acronym: str) -> Entity:
+    """The entity with this acronym (exact, as in URLs); raises NotFound."""
+    entity = session.scalar(sa.select(Entity).where(Entity.acronym == acronym))
+    if entity is None:
+        raise NotFound(f"No entity with acronym {acronym}.")
+    return entity
+
+
+def coordinator(session: Session) -> Entity | None:
+    return session.scalar(sa.select(Entity).where(Entity.is_coordinator.is_(True)))

@@ -1,0 +1,127 @@
+"""Registry rules: who may add or change entities, what a valid entity is, seeding."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import REGISTRY_EDITORS, require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, ValidationError
+from icat.registry.events import EntityCreated, EntityUpdated
+from icat.registry.models import Entity
+from icat.registry.queries import get_entity
+
+EDITABLE = (
+    "name",
+    "names",
+    "kind",
+    "category",
+    "joined_year",
+    "joined_on",
+    "left_on",
+    "working_group",
+    "is_coordinator",
+    "sources",
+    "confidence",
+    "notes",
+)
+
+
+def _check_dates(joined_on: date | None, joined_year: int | None, left_on: date | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if joined_on and left_on and left_on < joined_on:
+        errors["left_on"] = ["Must not be before joined_on."]
+    if joined_on and joined_year and joined_on.year != joined_year:
+        errors["joined_year"] = ["Must be the year of joined_on."]
+    if errors:
+        raise ValidationError("The entity's dates contradict each other.", fields=errors)
+
+
+def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
+    """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
+    (acronym taken, compared case-insensitively). Emits EntityCreated."""
+    require_role(actor, REGISTRY_EDITORS, "add entities")
+    _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
+    taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
+    if session.scalar(taken) is not None:
+        raise Conflict(f"An entity with acronym {acronym} exists already.", fields={"acronym": ["Taken."]})
+    now = clock.now()
+    entity = Entity(acronym=acronym, created_at=now, updated_at=now, **fields)
+    session.add(entity)
+    session.flush()
+    outbox.record(
+        session,
+        EntityCreated(entity_id=entity.id, acronym=acronym, kind=entity.kind, name=entity.name),
+        actor=actor,
+    )
+    return entity
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def update_entity(
+    session: Session,
+    *,
+    actor: Actor,
+    acronym: str,
+    version: int | None,
+    changes: dict[str, Any],
+    version_from_header: bool = False,
+) -> Entity:
+    """Change fields of an entity (admin, secretariat) edited at ``version``.
+
+    Raises NotFound, Forbidden, StaleVersion (409) or, when the version came from
+    ``If-Match``, PreconditionFailed (412); ValidationError for contradicting dates.
+    Emits EntityUpdated with the changed fields only; an edit that changes nothing
+    records nothing and keeps the version.
+    """
+    require_role(actor, REGISTRY_EDITORS, "change entities")
+    entity = get_entity(session, acronym)
+    if version is None:
+        raise ValidationError(
+            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
+        )
+    if entity.version != version:
+        error = PreconditionFailed if version_from_header else StaleVersion
+        raise error(f"{acronym} is at version {entity.version}; you edited version {version}. Reload and retry.")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+    merged = {k: changes.get(k, getattr(entity, k)) for k in ("joined_on", "joined_year", "left_on")}
+    _check_dates(**merged)
+    diff = {k: [_json_value(getattr(entity, k)), _json_value(v)] for k, v in changes.items() if getattr(entity, k) != v}
+    if not diff:
+        return entity
+    for key in diff:
+        setattr(entity, key, changes[key])
+    entity.updated_at = clock.now()
+    session.flush()  # raises StaleDataError if another transaction moved the version meanwhile
+    outbox.record(
+        session,
+        EntityUpdated(entity_id=entity.id, acronym=acronym, version=entity.version, changes=diff),
+        actor=actor,
+    )
+    return entity
+
+
+def seed_reference(session: Session, *, actor: Actor, entities: list[dict[str, Any]]) -> tuple[int, int]:
+    """Add every reference entity that is not in the registry yet; returns (added, kept).
+
+    Idempotent: an entity already present (by acronym) is left as it is, so edits made
+    by the secretariat since are never overwritten by a second seed.
+    """
+    present = set(session.scalars(sa.select(Entity.acronym)))
+    added = 0
+    for fields in entities:
+        if fields["acronym"] in present:
+            continue
+        create_entity(session, actor=actor, **fields)
+        added += 1
+    return added, len(entities) - added

@@ -1,0 +1,40 @@
+"""What the worker process runs: job functions adapted to the app, and its identity."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from icat.bootstrap import EVENT_HANDLERS
+from icat.core import outbox
+from icat.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def worker_id() -> str:
+    """host:pid, unique among the workers sharing one database."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def session_factory() -> sessionmaker[Session]:
+    """Fresh sessions on the app's engine; the worker commits each unit of work itself."""
+    return sessionmaker(bind=db.engine, expire_on_commit=False)
+
+
+def relay_outbox(app: Flask) -> outbox.RelayStats:
+    """Job: hand every pending outbox event to its handlers (EVENT_HANDLERS)."""
+    cfg = outbox.RelayConfig(
+        worker_id=worker_id(),
+        batch_size=app.config["OUTBOX_BATCH_SIZE"],
+        lease_seconds=app.config["OUTBOX_LEASE_SECONDS"],
+        max_attempts=app.config["OUTBOX_MAX_ATTEMPTS"],
+    )
+    stats = outbox.relay(session_factory(), EVENT_HANDLERS, cfg)
+    if stats.claimed:
+        log.info("relay: %s", stats)
+    return stats

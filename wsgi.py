@@ -1,0 +1,3 @@
+from icat import create_app
+
+app = create_app()
