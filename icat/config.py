@@ -5,7 +5,6 @@ This module is the only place that reads the environment (DESIGN §8).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ class Config:
     PAGE_SIZE_MAX = 200
     # Flask / extension settings derived below, listed here for documentation.
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE: bool | None = None  # None → secure exactly when BASE_URL is https
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "icat_session"
     REMEMBER_COOKIE_DURATION = 0
@@ -70,7 +70,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
                 "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
         cfg["SECRET_KEY"] = "testing-only-secret-key"  # noqa: S105 (tests only, refused otherwise)
-    cfg.setdefault("SESSION_COOKIE_SECURE", str(cfg["BASE_URL"]).startswith("https://"))
+    if cfg["SESSION_COOKIE_SECURE"] is None:
+        cfg["SESSION_COOKIE_SECURE"] = str(cfg["BASE_URL"]).startswith("https://")
     cfg["PERMANENT_SESSION_LIFETIME"] = int(cfg["LOGIN_SESSION_HOURS"]) * 3600
 
 
@@ -87,8 +88,3 @@ def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
-
-
-def environ_flag(name: str) -> bool:
-    """True when an environment flag such as ``CI`` is set to a truthy value (for tooling)."""
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}

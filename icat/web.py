@@ -45,8 +45,11 @@ def load_data(schema: marshmallow.Schema, data: Any, *, partial: bool = False) -
 
 
 def load_args(schema: marshmallow.Schema) -> dict[str, Any]:
-    """Parse query-string arguments with ``schema`` (422 per field)."""
-    return load_data(schema, request.args.to_dict())
+    """Parse query-string arguments with ``schema`` (422 per field).
+
+    An empty value means "not given": a filter form's "All" option sends ``kind=``.
+    """
+    return load_data(schema, {k: v for k, v in request.args.items() if v != ""})
 
 
 def json_response(body: Any, status: int = 200, *, version: int | None = None) -> Response:

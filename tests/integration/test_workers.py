@@ -1,0 +1,165 @@
+"""Several real worker processes (``flask icat worker``) share one database: every handler
+runs exactly once per event, also when a worker is killed with SIGKILL and another starts."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.actor import SYSTEM
+from icat.core.outbox import HandlerRun, OutboxEvent
+from icat.notifications.models import Notice
+from icat.registry import services as registry
+from icat.registry.queries import get_entity
+from tests.conftest import count
+
+ROOT = Path(__file__).resolve().parents[2]
+HANDLER = "icat.notifications.handlers.notify_focal_points_of_entity_change"
+pytestmark = pytest.mark.slow
+
+
+class Worker:
+    """One ``flask --app wsgi icat worker`` process with its log in a file."""
+
+    def __init__(self, database_url: str, log: Path, **settings: str) -> None:
+        env = (
+            os.environ
+            | {
+                "ICAT_DATABASE_URL": database_url,
+                "ICAT_SECRET_KEY": "worker-test",
+                "ICAT_WORKER_POLL_SECONDS": "1",
+                "ICAT_OUTBOX_BATCH_SIZE": "5",
+            }
+            | settings
+        )
+        self.log = log
+        with log.open("w") as out:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "icat", "worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def text(self) -> str:
+        return self.log.read_text()
+
+    def wait_started(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while "worker started" not in self.text():
+            assert self.proc.poll() is None, f"worker died:\n{self.text()}"
+            assert time.monotonic() < deadline, f"worker did not start:\n{self.text()}"
+            time.sleep(0.1)
+
+    def claimed(self) -> int:
+        return sum(int(n) for n in re.findall(r"RelayStats\(claimed=(\d+)", self.text()))
+
+    def stop(self) -> int:
+        """SIGTERM, as a process manager stops it; returns the exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def start_worker(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    workers: list[Worker] = []
+
+    def start(**settings: str) -> Worker:
+        worker = Worker(database_url, tmp_path / f"worker{len(workers)}.log", **settings)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.proc.poll() is None:
+            worker.proc.kill()
+            worker.proc.wait()
+
+
+def _update_many(session: Session, acronym: str, n: int) -> None:
+    """``n`` real registry edits, committed at once: ``n`` EntityUpdated events."""
+    for i in range(n):
+        version = get_entity(session, acronym).version
+        registry.update_entity(session, actor=SYSTEM, acronym=acronym, version=version, changes={"notes": f"edit {i}"})
+    session.commit()
+
+
+def _wait_until_relayed(session: Session, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    pending = OutboxEvent.processed_at.is_(None)
+    while count(session, OutboxEvent, pending):
+        assert time.monotonic() < deadline, f"{count(session, OutboxEvent, pending)} events still pending"
+        time.sleep(0.2)
+
+
+def _assert_exactly_once(session: Session, events: int, focal_points: int) -> None:
+    updated = sa.select(OutboxEvent.id).where(OutboxEvent.type == "EntityUpdated")
+    assert count(session, OutboxEvent, OutboxEvent.type == "EntityUpdated") == events
+    runs = session.execute(
+        sa.select(HandlerRun.event_id, HandlerRun.handler, sa.func.count())
+        .where(HandlerRun.event_id.in_(updated))
+        .group_by(HandlerRun.event_id, HandlerRun.handler)
+    ).all()
+    assert len(runs) == events  # one (event, handler) pair per event…
+    assert {(h, n) for _e, h, n in runs} == {(HANDLER, 1)}  # …each recorded once
+    # The handler's own effect has no unique key: a second run would show as a duplicate.
+    assert count(session, Notice, Notice.kind == "entity_updated") == events * focal_points
+    per_version = session.execute(
+        sa.select(Notice.user_id, Notice.params, sa.func.count()).group_by(Notice.user_id, Notice.params)
+        if session.bind.dialect.name == "sqlite"
+        else sa.select(Notice.user_id, sa.cast(Notice.params, sa.Text), sa.func.count()).group_by(
+            Notice.user_id, sa.cast(Notice.params, sa.Text)
+        )
+    ).all()
+    assert len(per_version) == events * focal_points and all(n == 1 for *_k, n in per_version)
+
+
+def test_two_workers_run_each_handler_exactly_once_per_event(
+    session: Session, make_entity, make_user, start_worker
+) -> None:
+    make_entity(acronym="WGX")
+    make_user("focal_point", entity="WGX")
+    make_user("focal_point", entity="WGX")
+    workers = [start_worker(), start_worker()]
+    for worker in workers:
+        worker.wait_started()
+    _update_many(session, "WGX", 400)
+    _wait_until_relayed(session)
+    assert [w.stop() for w in workers] == [0, 0]  # SIGTERM: clean stop
+    assert all("worker stopped" in w.text() for w in workers)
+    assert all(w.claimed() > 0 for w in workers), "both workers should have shared the work"
+    assert sum(w.claimed() for w in workers) >= 400
+    _assert_exactly_once(session, events=400, focal_points=2)
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
+    session: Session, make_entity, make_user, start_worker
+) -> None:
+    make_entity(acronym="WGY")
+    make_user("focal_point", entity="WGY")
+    short_lease = {"ICAT_OUTBOX_LEASE_SECONDS": "2"}
+    victim, survivor = start_worker(**short_lease), start_worker(**short_lease)
+    victim.wait_started()
+    survivor.wait_started()
+    _update_many(session, "WGY", 300)
+    deadline = time.monotonic() + 60
+    while victim.claimed() == 0 and time.monotonic() < deadline:  # kill it while it works
+        time.sleep(0.05)
+    victim.proc.send_signal(signal.SIGKILL)
+    victim.proc.wait(timeout=10)
+    restarted = start_worker(**short_lease)
+    restarted.wait_started()
+    _wait_until_relayed(session)
+    assert survivor.stop() == 0 and restarted.stop() == 0
+    _assert_exactly_once(session, events=300, focal_points=1)
