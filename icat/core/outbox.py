@@ -121,8 +121,17 @@ class RelayConfig:
     max_attempts: int = 10
 
 
-def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[int]:
-    """Lease up to ``batch_size`` due rows to this worker and return their ids, oldest first.
+@dataclass(frozen=True)
+class Claimed:
+    """A leased outbox row, read once at claim time."""
+
+    id: int
+    type: str
+    payload: dict[str, Any]
+
+
+def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
+    """Lease up to ``batch_size`` due rows to this worker and return them, oldest first.
 
     One UPDATE whose sub-select uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
     workers take disjoint rows without waiting; SQLite ignores the locking clause but runs the
@@ -150,8 +159,12 @@ def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[int]:
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        ids = session.scalars(sa.select(OutboxEvent.id).where(OutboxEvent.claimed_by == token).order_by(OutboxEvent.id))
-        return list(ids)
+        rows = session.execute(
+            sa.select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.payload)
+            .where(OutboxEvent.claimed_by == token)
+            .order_by(OutboxEvent.id)
+        )
+        return [Claimed(*row) for row in rows]
 
 
 def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, handler: Handler) -> None:
@@ -167,49 +180,72 @@ def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, h
         session.commit()
 
 
-def _settle(session_factory: SessionFactory, event_id: int, error: str | None, cfg: RelayConfig) -> str:
-    """Mark a row processed, or schedule a retry with backoff, or give it up as failed."""
+def _mark_processed(session_factory: SessionFactory, event_ids: list[int]) -> None:
+    """One UPDATE for a batch: if the worker dies before it, the rows are claimed again and
+    their handlers are skipped by their run rows, so nothing runs twice."""
+    if not event_ids:
+        return
+    with session_factory() as session:
+        session.execute(
+            sa.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(event_ids))
+            .values(processed_at=clock.now(), lease_until=None, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+
+
+def _record_failure(session_factory: SessionFactory, event_id: int, error: str, cfg: RelayConfig) -> str:
+    """Schedule a retry with exponential backoff, or give the row up as failed (visible)."""
     now = clock.now()
     with session_factory() as session:
         row = session.get(OutboxEvent, event_id)
         assert row is not None  # rows are never deleted while pending
         row.lease_until, row.claimed_by = None, None
-        if error is None:
-            row.processed_at, outcome = now, "processed"
+        row.attempts += 1
+        row.last_error = error[:2000]
+        if row.attempts >= cfg.max_attempts:
+            row.failed_at, outcome = now, "failed"
         else:
-            row.attempts += 1
-            row.last_error = error[:2000]
-            if row.attempts >= cfg.max_attempts:
-                row.failed_at, outcome = now, "failed"
-            else:
-                row.available_at = now + timedelta(seconds=min(2**row.attempts, 3600))
-                outcome = "retried"
+            row.available_at, outcome = now + timedelta(seconds=min(2**row.attempts, 3600)), "retried"
         session.commit()
         return outcome
 
 
-def process(session_factory: SessionFactory, event_id: int, handlers: HandlerTable, cfg: RelayConfig) -> str:
-    """Run every handler for one claimed row; returns ``processed``, ``retried`` or ``failed``."""
-    with session_factory() as session:
-        row = session.get(OutboxEvent, event_id)
-        assert row is not None
-        type_name, payload = row.type, row.payload
+def _run_all(session_factory: SessionFactory, row: Claimed, handlers: HandlerTable) -> str | None:
+    """Run every handler for one row; returns the error text, or None when all succeeded."""
     try:
-        event = event_class(type_name).from_payload(payload)
+        event = event_class(row.type).from_payload(row.payload)
         for handler in handlers.get(type(event), ()):
-            _run_handler(session_factory, event_id, event, handler)
+            _run_handler(session_factory, row.id, event, handler)
     except Exception as exc:  # a handler bug must not stop the relay for everyone else
-        log.exception("outbox event %s (%s) failed", event_id, type_name)
-        return _settle(session_factory, event_id, f"{type(exc).__name__}: {exc}", cfg)
-    return _settle(session_factory, event_id, None, cfg)
+        log.exception("outbox event %s (%s) failed", row.id, row.type)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def process(
+    session_factory: SessionFactory, rows: list[Claimed], handlers: HandlerTable, cfg: RelayConfig
+) -> RelayStats:
+    """Run the handlers of claimed rows, then settle them: processed, retried or failed."""
+    stats, done = RelayStats(claimed=len(rows)), []
+    for row in rows:
+        error = _run_all(session_factory, row, handlers)
+        if error is None:
+            done.append(row.id)
+        else:
+            outcome = _record_failure(session_factory, row.id, error, cfg)
+            setattr(stats, outcome, getattr(stats, outcome) + 1)
+    _mark_processed(session_factory, done)
+    stats.processed = len(done)
+    return stats
 
 
 def relay(session_factory: SessionFactory, handlers: HandlerTable, cfg: RelayConfig) -> RelayStats:
     """Claim and process batches until nothing is due. Safe to run in many processes at once."""
-    stats = RelayStats()
-    while ids := claim(session_factory, cfg):
-        stats.claimed += len(ids)
-        for event_id in ids:
-            outcome = process(session_factory, event_id, handlers, cfg)
-            setattr(stats, outcome, getattr(stats, outcome) + 1)
-    return stats
+    total = RelayStats()
+    while rows := claim(session_factory, cfg):
+        stats = process(session_factory, rows, handlers, cfg)
+        for name in ("claimed", "processed", "retried", "failed"):
+            setattr(total, name, getattr(total, name) + getattr(stats, name))
+    return total

@@ -95,8 +95,8 @@ def test_a_handler_already_run_for_an_event_is_not_run_again(
     (event_id,) = _record(session, user.id)
     handlers = {ProbeHappened: [write_notice]}
     with clock.frozen(T0):
-        outbox.process(session_factory, event_id, handlers, CFG)
-        # Simulate the crash: the row looks unprocessed again, as if settling never happened.
+        outbox.relay(session_factory, handlers, CFG)
+        # Simulate a crash after the handler committed but before the batch was settled.
         session.execute(sa.update(OutboxEvent).where(OutboxEvent.id == event_id).values(processed_at=None))
         session.commit()
         outbox.relay(session_factory, handlers, CFG)
@@ -147,12 +147,12 @@ def test_claimed_rows_are_not_claimed_again_until_the_lease_expires(
     user = make_user()
     _record(session, user.id, n=5)
     with clock.frozen(T0):
-        first = outbox.claim(session_factory, RelayConfig(worker_id="a", batch_size=4, lease_seconds=30))
-        second = outbox.claim(session_factory, RelayConfig(worker_id="b", batch_size=10, lease_seconds=30))
+        first = [r.id for r in outbox.claim(session_factory, RelayConfig(worker_id="a", batch_size=4))]
+        second = [r.id for r in outbox.claim(session_factory, RelayConfig(worker_id="b", batch_size=10))]
     assert len(first) == 4 and len(second) == 2  # 6 rows: 5 probes + UserCreated
     assert not set(first) & set(second)
-    with clock.frozen(T0 + timedelta(seconds=31)):
-        third = outbox.claim(session_factory, RelayConfig(worker_id="c", batch_size=10, lease_seconds=30))
+    with clock.frozen(T0 + timedelta(seconds=61)):  # default lease: 60 s
+        third = [r.id for r in outbox.claim(session_factory, RelayConfig(worker_id="c", batch_size=10))]
     assert sorted(third) == sorted(first + second)  # the workers "died": leases expired
 
 
