@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from icat.core.errors import DomainError, StaleVersion, TooManyRequests
+from icat.core.errors import DomainError, StaleVersion, TooManyRequests, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def _domain(error: DomainError) -> Response:
     response = error_response(error.status, error.code, error.message, error.fields)
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, Unauthorized) and wants_json():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ICAT Workspace"'  # RFC 9110 §11.6.1
     return response
 
 

@@ -166,3 +166,18 @@ def test_an_unknown_event_type_fails_visibly_instead_of_blocking_the_queue(
         stats = outbox.relay(session_factory, {}, RelayConfig(worker_id="t", max_attempts=1))
     assert stats.failed == 1
     assert count(session, OutboxEvent, OutboxEvent.failed_at.is_not(None)) == 1
+
+
+def test_the_unit_of_work_rolls_back_the_change_and_its_event_together(session: Session) -> None:
+    from icat.core.uow import unit_of_work
+    from icat.registry import services as registry
+    from icat.registry.models import Entity
+
+    with pytest.raises(RuntimeError), unit_of_work(session):
+        registry.create_entity(session, actor=SYSTEM, acronym="GONE", name="Gone", kind="member", category="other")
+        raise RuntimeError("the request failed after the service ran")
+    assert count(session, Entity) == 0
+    assert count(session, OutboxEvent) == 0
+    with unit_of_work(session):
+        registry.create_entity(session, actor=SYSTEM, acronym="KEPT", name="Kept", kind="member", category="other")
+    assert count(session, Entity) == 1 and count(session, OutboxEvent, OutboxEvent.subject == "entity:KEPT") == 1

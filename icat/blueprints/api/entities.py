@@ -65,7 +65,7 @@ def entities_update(acronym: str) -> Response:
         current_session(),
         actor=current_actor(),
         acronym=acronym,
-        version=header_version or changes.pop("version", None),
+        version=header_version if header_version is not None else changes.get("version"),
         changes={k: v for k, v in changes.items() if k != "version"},
         version_from_header=header_version is not None,
     )
