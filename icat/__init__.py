@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response
 
 from icat.config import load_config
-from icat.extensions import csrf, db, migrate
+from icat.extensions import csrf, db, import_models, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick drowns the log
 
+    import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)

@@ -16,3 +16,13 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def import_models() -> None:
+    """Import every model module so their tables join the metadata (migrations, tests)."""
+    import icat.accounts.models
+    import icat.core.once
+    import icat.core.outbox
+    import icat.notifications.models
+    import icat.registry.models
+    import icat.rotation.models  # noqa: F401

@@ -8,7 +8,6 @@ Create Date: ${create_date}
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Text  # noqa: F401  (autogenerate writes Text() for JSONB columns)
-from sqlalchemy.dialects import postgresql  # noqa: F401
 
 import icat.core.db  # noqa: F401  (custom column types such as UTCDateTime)
 ${imports if imports else ""}
