@@ -23,6 +23,7 @@ def import_models() -> None:
     import icat.accounts.models
     import icat.core.once
     import icat.core.outbox
+    import icat.meetings.models
     import icat.notifications.models
     import icat.registry.models
     import icat.rotation.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Meetings: working-group meetings, principals meetings, calls and briefings (DESIGN §4)."""
