@@ -9,7 +9,11 @@ from __future__ import annotations
 from icat.core.outbox import HandlerTable
 from icat.notifications.handlers import notify_focal_points_of_entity_change
 from icat.registry.events import EntityUpdated
+from icat.rotation.events import ChairTermMissing, ChairTermStarted
+from icat.rotation.handlers import notify_term_missing, notify_term_started
 
 EVENT_HANDLERS: HandlerTable = {
     EntityUpdated: [notify_focal_points_of_entity_change],
+    ChairTermStarted: [notify_term_started],
+    ChairTermMissing: [notify_term_missing],
 }

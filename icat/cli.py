@@ -16,7 +16,8 @@ from icat.core.errors import DomainError
 from icat.core.uow import unit_of_work
 from icat.extensions import db
 from icat.registry import services as registry
-from icat.registry.reference import reference_entities
+from icat.registry.reference import load_reference, reference_entities
+from icat.rotation import services as rotation
 
 icat_cli = AppGroup("icat", help="ICAT Workspace commands.")
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ def seed() -> None:
     with unit_of_work(db.session):
         added, kept = registry.seed_reference(db.session, actor=SYSTEM, entities=reference_entities())
     click.echo(f"Registry: {added} entities added, {kept} already present.")
+    with unit_of_work(db.session):
+        added, kept = rotation.seed_history(db.session, actor=SYSTEM, chairs=load_reference()["chairs"])
+    click.echo(f"Co-chairs: {added} years added, {kept} already present.")
 
 
 @icat_cli.command("create-user")

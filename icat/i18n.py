@@ -22,12 +22,21 @@ CATEGORY_LABELS = {
     "special_procedure": _l("Human Rights Council special procedure"),
     "other": _l("Other"),
 }
+STATE_LABELS = {
+    "recorded": _l("recorded"),
+    "uncertain": _l("recorded, low or medium confidence"),
+    "proposed": _l("proposed"),
+}
 EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),
     "EntityUpdated": _l("Entity changed"),
     "UserCreated": _l("User created"),
     "TokenCreated": _l("Token issued"),
     "TokenRevoked": _l("Token revoked"),
+    "ChairTermRecorded": _l("Co-chairs recorded"),
+    "ChairTermStarted": _l("Co-chair term started"),
+    "ChairTermMissing": _l("Co-chairs missing for a coming year"),
+    "ChairUnwillingnessSet": _l("Unwilling co-chairs set"),
 }
 
 
@@ -54,6 +63,7 @@ def _template_helpers() -> dict[str, Any]:
         "kind_label": lambda code: KIND_LABELS.get(code, code),
         "category_label": lambda code: CATEGORY_LABELS.get(code, code),
         "event_label": lambda code: EVENT_LABELS.get(code, code),
+        "state_label": lambda code: STATE_LABELS.get(code, code),
     }
 
 

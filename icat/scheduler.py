@@ -16,7 +16,7 @@ from typing import Any
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from icat.worker import relay_outbox
+from icat.worker import daily_duties, relay_outbox
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ class Job:
     seconds: int | None = None
 
 
-JOBS: tuple[Job, ...] = (Job(id="relay", func=relay_outbox),)
+# The relay comes last, so that `worker --once` also relays what the other jobs recorded.
+JOBS: tuple[Job, ...] = (
+    Job(id="daily", func=daily_duties, seconds=3600),
+    Job(id="relay", func=relay_outbox),
+)
 
 
 def run_job(app: Flask, job: Job) -> Any:

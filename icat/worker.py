@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from icat.bootstrap import EVENT_HANDLERS
 from icat.core import outbox
 from icat.extensions import db
+from icat.rotation import jobs as rotation_jobs
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +39,15 @@ def relay_outbox(app: Flask) -> outbox.RelayStats:
     if stats.claimed:
         log.info("relay: %s", stats)
     return stats
+
+
+def daily_duties(app: Flask) -> list[str]:
+    """Job: the date-driven duties (chair handover on 1 January, missing-term warnings).
+
+    Checked every hour rather than once at midnight, so a worker restarted at any time
+    catches up; once keys make each effect happen a single time.
+    """
+    done = rotation_jobs.hand_over(session_factory())
+    if done:
+        log.info("daily duties: %s", "; ".join(done))
+    return done

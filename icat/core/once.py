@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from icat.core import clock
@@ -27,12 +28,15 @@ class OnceKey(Base):
 def first_time(session: Session, key: str) -> bool:
     """Claim ``key`` in the caller's transaction: True the first time, False ever after.
 
-    Uses a savepoint, so a losing claim leaves the caller's transaction usable. A concurrent
-    claim by another worker blocks until that worker commits or rolls back.
+    ``INSERT … ON CONFLICT DO NOTHING`` rather than a savepoint: pysqlite's savepoints are
+    unreliable, and a losing claim must leave the caller's transaction usable. A concurrent
+    claim on PostgreSQL waits for the other transaction and then inserts nothing.
     """
-    try:
-        with session.begin_nested():
-            session.add(OnceKey(key=key, done_at=clock.now()))
-    except IntegrityError:
-        return False
-    return True
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(OnceKey)
+        .values(key=key, done_at=clock.now())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OnceKey.key)  # rowcount is not reliable for ORM-enabled inserts
+    )
+    return session.execute(statement).scalar() is not None

@@ -11,4 +11,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate_api_request)
 csrf.exempt(bp)
 
-from icat.blueprints.api import activity, entities, openapi  # noqa: E402,F401  (routes register on bp)
+from icat.blueprints.api import activity, entities, openapi, rotation  # noqa: E402,F401  (routes register on bp)

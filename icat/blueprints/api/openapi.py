@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,15 @@ from icat.registry.schemas import (
     EntityListSchema,
     EntityPatchSchema,
     EntitySchema,
+)
+from icat.rotation.schemas import (
+    ChairTermListSchema,
+    ChairTermPutSchema,
+    ChairTermSchema,
+    PlanArgsSchema,
+    PlanSchema,
+    UnwillingPutSchema,
+    UnwillingSchema,
 )
 
 
@@ -62,7 +72,34 @@ ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     "/events": {
         "get": ("Activity stream (secretariat)", EventListArgsSchema, None, EventListSchema, 200, (401, 403, 422)),
     },
+    "/chair-terms": {
+        "get": ("Every recorded year's co-chairs (null where unknown)", None, None, ChairTermListSchema, 200, ()),
+    },
+    "/chair-terms/{year}": {
+        "put": (
+            "Record or replace a year's co-chairs (admin, secretariat); the rules are enforced",
+            None,
+            ChairTermPutSchema,
+            ChairTermSchema,
+            200,
+            (400, 401, 403, 409, 412, 422),
+        ),
+    },
+    "/chair-terms/plan": {
+        "get": ("Proposed co-chairs for coming years, each explained", PlanArgsSchema, None, PlanSchema, 200, (422,)),
+    },
+    "/chair-terms/{year}/unwilling": {
+        "put": (
+            "Set the entities that will not chair in a year (planner input)",
+            None,
+            UnwillingPutSchema,
+            UnwillingSchema,
+            200,
+            (400, 401, 403, 422),
+        ),
+    },
 }
+PATH_PARAM_TYPES = {"year": "integer"}
 
 
 def _operation(summary: str, query: Any, body: Any, out: Any, status: int, errors: tuple[int, ...]) -> dict[str, Any]:
@@ -82,9 +119,10 @@ def build_spec() -> dict[str, Any]:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for path, methods in ROUTES.items():
         operations = {method: _operation(*spec_) for method, spec_ in methods.items()}
-        params = (
-            [{"in": "path", "name": "acronym", "required": True, "schema": {"type": "string"}}] if "{" in path else []
-        )
+        params = [
+            {"in": "path", "name": name, "required": True, "schema": {"type": PATH_PARAM_TYPES.get(name, "string")}}
+            for name in re.findall(r"{(\w+)}", path)
+        ]
         spec.path(path=path, operations=operations, parameters=params)
     body = spec.to_dict()
     body["servers"] = [{"url": "/api/v1"}]

@@ -1,0 +1,101 @@
+"""The rotation page: current co-chairs, history with sources, timeline, planner, forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from icat.auth import current_actor
+from icat.core import clock
+from icat.registry.queries import EntityFilter, list_entities
+from icat.rotation import queries, services, timeline
+from icat.rotation.forms import TermForm, UnwillingForm
+from icat.web import attempt, current_session, show_errors
+
+bp = Blueprint("rotation", __name__, url_prefix="/rotation")
+PLAN_YEARS = 5
+
+
+@bp.app_context_processor
+def _current_chairs() -> dict[str, object]:
+    """``current_term()`` for the header badge; queried only when a template calls it."""
+    return {
+        "current_term": lambda: queries.term_for(current_session(), clock.today().year),
+        "this_year_badge": clock.today().year,
+    }
+
+
+def _forms() -> tuple[TermForm, UnwillingForm]:
+    term_form, unwilling_form = TermForm(prefix="term"), UnwillingForm(prefix="unwilling")
+    members = [(e.acronym, f"{e.acronym} · {e.name}") for e in list_entities(current_session(), EntityFilter("member"))]
+    term_form.first.choices = members
+    term_form.second.choices = [("", "—"), *members]
+    unwilling_form.entities.choices = members
+    return term_form, unwilling_form
+
+
+def _page(term_form: TermForm, unwilling_form: UnwillingForm, status: int = 200) -> tuple[str, int]:
+    session, this_year = current_session(), clock.today().year
+    plan = services.plan(session, through=this_year + PLAN_YEARS)
+    terms = queries.terms(session)
+    return render_template(
+        "rotation/index.html",
+        terms=terms,
+        plan=plan,
+        chart=timeline.build(terms, plan, this_year),
+        this_year=this_year,
+        unwilling=queries.unwilling_by_year(session),
+        term_form=term_form,
+        unwilling_form=unwilling_form,
+    ), status
+
+
+@bp.get("")
+def index() -> tuple[str, int]:
+    return _page(*_forms())
+
+
+ALIASES = {"chairs": "first"}
+
+
+@bp.post("/terms")
+@login_required
+def record() -> Response | tuple[str, int]:
+    term_form, unwilling_form = _forms()
+    if not term_form.validate_on_submit():
+        return _page(term_form, unwilling_form, 422)
+    chairs = [a for a in (term_form.first.data, term_form.second.data) if a]
+    error = attempt(
+        lambda: services.record_term(
+            current_session(),
+            actor=current_actor(),
+            year=term_form.year.data,
+            chairs=chairs,
+            confirmed_repeat=term_form.confirmed_repeat.data,
+            note=term_form.note.data or "",
+            version=term_form.version.data,
+        )
+    )
+    if error:
+        show_errors(term_form, error, ALIASES)
+        return _page(term_form, unwilling_form, error.status)
+    flash(_("Co-chairs for %(year)s recorded.", year=term_form.year.data))
+    return redirect(url_for("rotation.index"))
+
+
+@bp.post("/unwilling")
+@login_required
+def unwilling() -> Response | tuple[str, int]:
+    term_form, unwilling_form = _forms()
+    if not unwilling_form.validate_on_submit():
+        return _page(term_form, unwilling_form, 422)
+    year, entities = unwilling_form.year.data, unwilling_form.entities.data or []
+    error = attempt(
+        lambda: services.set_unwilling(current_session(), actor=current_actor(), year=year, entities=entities)
+    )
+    if error:
+        show_errors(unwilling_form, error)
+        return _page(term_form, unwilling_form, error.status)
+    flash(_("Saved who will not chair in %(year)s.", year=year))
+    return redirect(url_for("rotation.index"))

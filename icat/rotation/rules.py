@@ -1,0 +1,70 @@
+"""The rules a chair term must obey, as pure functions over entities and known terms.
+
+Used by the service before recording a term and by the planner before proposing one, so
+a proposal can never break a rule the service would enforce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from icat.registry.models import Entity
+from icat.rotation.models import FIRST_YEAR
+
+MAX_YEARS_AHEAD = 10
+
+
+def member_on_new_year(entity: Entity, year: int) -> str | None:
+    """Why ``entity`` was not a member on 1 January of ``year``, or None if it was.
+
+    A join year without a date leaves 1 January of that year in doubt: the term is refused
+    until the exact joining date is recorded, rather than guessed.
+    """
+    new_year = date(year, 1, 1)
+    if entity.kind != "member":
+        return f"{entity.acronym} is a partner, not a member: only members chair ICAT."
+    if entity.joined_on and entity.joined_on > new_year:
+        return f"{entity.acronym} joined on {entity.joined_on.isoformat()}, after 1 January {year}."
+    if not entity.joined_on and entity.joined_year and entity.joined_year >= year:
+        return f"{entity.acronym} joined in {entity.joined_year}: not known to be a member on 1 January {year}."
+    if entity.left_on and entity.left_on <= new_year:
+        return f"{entity.acronym} left ICAT on {entity.left_on.isoformat()}."
+    return None
+
+
+def year_problem(year: int, this_year: int) -> str | None:
+    if year < FIRST_YEAR:
+        return f"The rotating chair began in {FIRST_YEAR}."
+    if year > this_year + MAX_YEARS_AHEAD:
+        return f"At most {MAX_YEARS_AHEAD} years ahead (until {this_year + MAX_YEARS_AHEAD})."
+    return None
+
+
+def chairs_problems(year: int, chairs: Sequence[Entity]) -> list[str]:
+    """Rules on the pair itself: count, distinctness, membership, OP14 pairing."""
+    if not 1 <= len(chairs) <= 2:
+        return ["A term has one or two co-chairs."]
+    if len({e.acronym for e in chairs}) != len(chairs):
+        return ["The two co-chairs must be different entities."]
+    problems = [p for e in chairs if (p := member_on_new_year(e, year))]
+    non_un = [e.acronym for e in chairs if not e.is_un]
+    if non_un and (len(chairs) == 1 or all(not e.is_un for e in chairs)):
+        problems.append(
+            f"{', '.join(non_un)} is not a UN entity: a non-UN organization co-chairs only beside a UN entity "
+            "(A/RES/78/228 OP14)."
+        )
+    return problems
+
+
+def repeat_problem(
+    year: int, chairs: Sequence[Entity], known: Mapping[int, Sequence[str]], confirmed: bool
+) -> str | None:
+    """An entity chairing two years running needs ``confirmed_repeat`` (IOM and OSRSG-VAC, 2023-24)."""
+    if confirmed:
+        return None
+    for neighbour in (year - 1, year + 1):
+        repeated = sorted({e.acronym for e in chairs} & set(known.get(neighbour, ())))
+        if repeated:
+            return f"{', '.join(repeated)} also chair(s) in {neighbour}: two years running needs confirmed_repeat."
+    return None
