@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from icat.accounts.models import User
 from icat.core.actor import SYSTEM
 from icat.core.db import Base
 from icat.extensions import db
+from icat.meetings import services as meetings
+from icat.meetings.models import Meeting
 from icat.registry import services as registry
 from icat.registry.models import Entity
 from icat.registry.reference import reference_entities
@@ -201,6 +204,30 @@ def bearer(session: Session, make_user: Callable[..., User]) -> Callable[..., di
         _token, raw = accounts.create_token(session, actor=SYSTEM, user=user, kind="api", name="test")
         session.commit()
         return {"Authorization": f"Bearer {raw}"}
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(session: Session) -> Callable[..., Meeting]:
+    """``make_meeting(title=…, starts_at=…, invitees=[…], …)`` → a meeting scheduled by the
+    system: a one-hour members-only working-group meeting in Vienna unless told otherwise."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: Any) -> Meeting:
+        n = next(counter)
+        starts_at = fields.pop("starts_at", datetime(2030, 3, 4, 13, 0, tzinfo=UTC) + timedelta(days=n))
+        defaults = {
+            "title": f"Meeting {n}",
+            "kind": "working_group",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=1),
+            "timezone": "Europe/Vienna",
+            "visibility": "members",
+        }
+        meeting = meetings.create_meeting(session, actor=SYSTEM, **(defaults | fields))
+        session.commit()
+        return meeting
 
     return make
 

@@ -47,6 +47,9 @@ class Meeting(Base):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
+    # End of the last occurrence (= ends_at for a single meeting): lets range queries and
+    # feeds find a series by one indexed comparison, without expanding every RRULE.
+    series_ends_at: Mapped[datetime] = mapped_column(index=True)
     timezone: Mapped[str] = mapped_column(sa.String(64))
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('starts_at', icat.core.db.UTCDateTime(), nullable=False),
     sa.Column('ends_at', icat.core.db.UTCDateTime(), nullable=False),
+    sa.Column('series_ends_at', icat.core.db.UTCDateTime(), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('location', sa.String(length=300), nullable=False),
     sa.Column('online_url', sa.String(length=500), nullable=False),
@@ -62,6 +63,7 @@ def upgrade():
     )
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meetings_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meetings_series_ends_at'), ['series_ends_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_updated_at'), ['updated_at'], unique=False)
 
@@ -219,6 +221,7 @@ def downgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meetings_updated_at'))
         batch_op.drop_index(batch_op.f('ix_meetings_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_meetings_series_ends_at'))
         batch_op.drop_index(batch_op.f('ix_meetings_kind'))
 
     op.drop_table('meetings')

@@ -1,0 +1,142 @@
+"""Meeting events. Times are ISO 8601 strings in UTC; ``sequence`` is the meeting's (or, for an
+occurrence, the occurrence's) RFC 5545 SEQUENCE after the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from icat.core.events import Event
+
+
+@dataclass(frozen=True)
+class _MeetingEvent(Event):
+    meeting_id: int
+
+    def subject_key(self) -> str:
+        return f"meeting:{self.meeting_id}"
+
+
+@dataclass(frozen=True)
+class MeetingScheduled(_MeetingEvent):
+    """A meeting (or a recurring series) was scheduled."""
+
+    title: str
+    kind: str
+    starts_at: str
+    ends_at: str
+    timezone: str
+    visibility: str
+    recurrence: str | None
+    sequence: int
+    invitees: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeetingRescheduled(_MeetingEvent):
+    """The meeting's time changed (start, end, zone or recurrence); old and new times given.
+    ``dropped_occurrences`` lists overrides (by RECURRENCE-ID) that no longer fit the series."""
+
+    old_starts_at: str
+    old_ends_at: str
+    new_starts_at: str
+    new_ends_at: str
+    timezone: str
+    recurrence: str | None
+    sequence: int
+    dropped_occurrences: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeetingUpdated(_MeetingEvent):
+    """Fields of a meeting changed; ``changes`` maps each field to ``[old, new]`` (JSON values).
+    Raised with MeetingRescheduled when the time changed too."""
+
+    version: int
+    sequence: int
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MeetingCancelled(_MeetingEvent):
+    """The meeting was cancelled; the row stays with ``status = cancelled``."""
+
+    reason: str
+    starts_at: str
+    sequence: int
+
+
+@dataclass(frozen=True)
+class OccurrenceMoved(_MeetingEvent):
+    """One occurrence of a recurring meeting moved from ``recurrence_id`` to new times."""
+
+    recurrence_id: str
+    starts_at: str
+    ends_at: str
+    sequence: int
+
+
+@dataclass(frozen=True)
+class OccurrenceCancelled(_MeetingEvent):
+    """One occurrence of a recurring meeting (its original start, ``recurrence_id``) was cancelled."""
+
+    recurrence_id: str
+    sequence: int
+
+
+@dataclass(frozen=True)
+class RsvpGiven(_MeetingEvent):
+    """An entity answered an invitation (``yes`` | ``no`` | ``maybe``), replacing any earlier answer."""
+
+    entity: str
+    response: str
+    user_id: int | None
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
+class AgendaChanged(_MeetingEvent):
+    """The agenda was replaced; ``items`` gives the new titles in order."""
+
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MinutesRecorded(_MeetingEvent):
+    """Minutes were recorded or replaced, with their decisions and action items."""
+
+    decisions: int
+    action_items: int
+
+
+@dataclass(frozen=True)
+class DocumentAttached(_MeetingEvent):
+    """A document was uploaded to the meeting."""
+
+    document_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DocumentRemoved(_MeetingEvent):
+    """A document was removed from the meeting (its file stays until cleaned up)."""
+
+    document_id: int
+    filename: str
+
+
+@dataclass(frozen=True)
+class MeetingFollowed(_MeetingEvent):
+    """A user follows the meeting (and receives its reminders)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class MeetingUnfollowed(_MeetingEvent):
+    """A user stopped following the meeting."""
+
+    user_id: int

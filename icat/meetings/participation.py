@@ -1,0 +1,83 @@
+"""Taking part: an entity's RSVP, given by its focal point, and users following a meeting."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import Conflict, Forbidden, ValidationError
+from icat.meetings.events import MeetingFollowed, MeetingUnfollowed, RsvpGiven
+from icat.meetings.models import RESPONSES, Follower, Rsvp
+from icat.meetings.queries import SIGNED_IN, STAFF, get_meeting
+from icat.registry.models import Entity
+
+RESPONDERS = STAFF | {"focal_point"}
+
+
+def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, response: str) -> Rsvp:
+    """Answer for ``entity`` (an acronym): ``yes``, ``no`` or ``maybe``.
+
+    A focal point answers for its own entity only; the secretariat and admins for any.
+    Raises Unauthorized, Forbidden (viewer, or another entity), NotFound (meeting not
+    visible), ValidationError (unknown entity, not invited, bad response), Conflict
+    (meeting cancelled). Emits RsvpGiven unless the answer is the same as before.
+    """
+    require_role(actor, RESPONDERS, "answer invitations")
+    meeting = get_meeting(session, meeting_id, actor=actor)
+    row = session.scalar(sa.select(Entity).where(Entity.acronym == entity))
+    if actor.role not in STAFF and (row is None or row.id != actor.entity_id):
+        raise Forbidden("A focal point answers for its own entity only.")
+    errors: dict[str, list[str]] = {}
+    if response not in RESPONSES:
+        errors["response"] = [f"One of: {', '.join(RESPONSES)}."]
+    if row is None:
+        errors["entity"] = [f"Unknown entity: {entity}."]
+    elif meeting.invitees and row.id not in {e.id for e in meeting.invitees}:
+        errors["entity"] = [f"{entity} is not invited to this meeting."]
+    if errors:
+        raise ValidationError("The answer is invalid.", fields=errors)
+    if meeting.status == "cancelled":
+        raise Conflict("The meeting is cancelled.")
+    assert row is not None
+    rsvp = session.get(Rsvp, (meeting.id, row.id))
+    previous = rsvp.response if rsvp else None
+    if previous == response:
+        return rsvp  # type: ignore[return-value]
+    if rsvp is None:
+        rsvp = Rsvp(meeting_id=meeting.id, entity_id=row.id, entity=row)
+        session.add(rsvp)
+    rsvp.response, rsvp.user_id, rsvp.at = response, actor.user_id, clock.now()
+    session.flush()
+    event = RsvpGiven(meeting_id=meeting.id, entity=entity, response=response, user_id=actor.user_id, previous=previous)
+    outbox.record(session, event, actor=actor)
+    return rsvp
+
+
+def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
+    """The acting user follows a meeting it may see (reminder recipient, issue 5).
+    Returns False when already following. Raises Unauthorized, NotFound. Emits MeetingFollowed."""
+    require_role(actor, SIGNED_IN, "follow meetings")
+    meeting = get_meeting(session, meeting_id, actor=actor)
+    if actor.user_id is None or session.get(Follower, (meeting.id, actor.user_id)):
+        return False
+    session.add(Follower(meeting_id=meeting.id, user_id=actor.user_id, since=clock.now()))
+    session.flush()
+    outbox.record(session, MeetingFollowed(meeting_id=meeting.id, user_id=actor.user_id), actor=actor)
+    return True
+
+
+def unfollow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
+    """The acting user stops following. Returns False when it was not following.
+    Raises Unauthorized, NotFound. Emits MeetingUnfollowed."""
+    require_role(actor, SIGNED_IN, "follow meetings")
+    meeting = get_meeting(session, meeting_id, actor=actor)
+    row = session.get(Follower, (meeting.id, actor.user_id)) if actor.user_id else None
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    outbox.record(session, MeetingUnfollowed(meeting_id=meeting.id, user_id=actor.user_id), actor=actor)
+    return True

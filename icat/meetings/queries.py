@@ -1,0 +1,145 @@
+"""Read side of meetings: who may see what, lists, one meeting, and its occurrences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.actor import Actor
+from icat.core.errors import NotFound
+from icat.meetings import recurrence
+from icat.meetings.models import Meeting, meeting_invitees
+from icat.registry.models import Entity
+
+STAFF = frozenset({"admin", "secretariat"})
+SIGNED_IN = frozenset({"admin", "secretariat", "focal_point", "viewer"})
+
+
+def visible_clause(actor: Actor | None) -> sa.ColumnElement[bool]:
+    """SQL condition for the meetings ``actor`` may see: public for everyone, members for any
+    signed-in user, restricted for the secretariat and the users of invited entities."""
+    if actor is not None and actor.role in STAFF:
+        return sa.true()
+    if actor is None or actor.role not in SIGNED_IN:
+        return Meeting.visibility == "public"
+    clause = Meeting.visibility.in_(("public", "members"))
+    if actor.entity_id is None:
+        return clause
+    invited = sa.select(meeting_invitees.c.meeting_id).where(meeting_invitees.c.entity_id == actor.entity_id)
+    return sa.or_(clause, sa.and_(Meeting.visibility == "restricted", Meeting.id.in_(invited)))
+
+
+def can_see(actor: Actor | None, meeting: Meeting) -> bool:
+    """The same rule as ``visible_clause`` for a loaded meeting."""
+    if meeting.visibility == "public" or (actor is not None and actor.role in STAFF):
+        return True
+    if actor is None or actor.role not in SIGNED_IN:
+        return False
+    if meeting.visibility == "members":
+        return True
+    return actor.entity_id is not None and actor.entity_id in {e.id for e in meeting.invitees}
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    start: datetime | None = None  # meetings with an occurrence ending after this instant
+    end: datetime | None = None  # … and starting before this one
+    kind: str | None = None
+    entity: str | None = None  # invited entity's acronym
+
+
+def list_meetings(
+    session: Session,
+    *,
+    actor: Actor | None,
+    flt: MeetingFilter,
+    limit: int | None = None,
+    after: tuple[str, int] | None = None,
+) -> Sequence[Meeting]:
+    """Meetings ``actor`` may see matching ``flt``, by start then id, after the cursor
+    ``(starts_at ISO, id)``."""
+    query = sa.select(Meeting).where(visible_clause(actor)).order_by(Meeting.starts_at, Meeting.id)
+    if flt.start:
+        query = query.where(Meeting.series_ends_at > flt.start)
+    if flt.end:
+        query = query.where(Meeting.starts_at < flt.end)
+    if flt.kind:
+        query = query.where(Meeting.kind == flt.kind)
+    if flt.entity:
+        invited = (
+            sa.select(meeting_invitees.c.meeting_id)
+            .join(Entity, Entity.id == meeting_invitees.c.entity_id)
+            .where(Entity.acronym == flt.entity)
+        )
+        query = query.where(Meeting.id.in_(invited))
+    if after:
+        at = datetime.fromisoformat(after[0])
+        query = query.where(sa.or_(Meeting.starts_at > at, sa.and_(Meeting.starts_at == at, Meeting.id > after[1])))
+    if limit:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def get_meeting(session: Session, meeting_id: int, *, actor: Actor | None) -> Meeting:
+    """The meeting if ``actor`` may see it; NotFound otherwise (a hidden meeting is not revealed)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or not can_see(actor, meeting):
+        raise NotFound(f"No meeting {meeting_id}.")
+    return meeting
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence. ``recurrence_id`` is its original start in UTC (None for a single
+    meeting); moved occurrences carry their new times and their own ``sequence``."""
+
+    recurrence_id: datetime | None
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    sequence: int
+
+
+def occurrences(meeting: Meeting, start: datetime, end: datetime) -> list[Occurrence]:
+    """Occurrences overlapping ``[start, end)``, by start, overrides applied.
+
+    Cancelled occurrences are included with ``status = "cancelled"`` (feeds show them);
+    a cancelled meeting gives every occurrence that status.
+    """
+    duration = meeting.ends_at - meeting.starts_at
+    if not meeting.recurrence:
+        single = Occurrence(None, meeting.starts_at, meeting.ends_at, meeting.status, meeting.sequence)
+        return [single] if _overlaps(single, start, end) else []
+    overrides = {o.recurrence_id: o for o in meeting.overrides}
+    found: list[Occurrence] = []
+    for original in recurrence.starts(meeting.recurrence, starts_at=meeting.starts_at, timezone=meeting.timezone):
+        override = overrides.get(original)
+        if override is not None:
+            item = Occurrence(original, override.starts_at, override.ends_at, override.status, override.sequence)
+        else:
+            item = Occurrence(original, original, original + duration, "scheduled", meeting.sequence)
+        if meeting.status == "cancelled":
+            item = Occurrence(item.recurrence_id, item.starts_at, item.ends_at, "cancelled", item.sequence)
+        if _overlaps(item, start, end):
+            found.append(item)
+    return sorted(found, key=lambda o: (o.starts_at, o.recurrence_id or o.starts_at))
+
+
+def _overlaps(item: Occurrence, start: datetime, end: datetime) -> bool:
+    return item.starts_at < end.astimezone(UTC) and item.ends_at > start.astimezone(UTC)
+
+
+def series_end(meeting_fields: dict[str, object]) -> datetime:
+    """End of the last occurrence of a meeting described by ``starts_at``, ``ends_at``,
+    ``timezone`` and ``recurrence`` (the value of ``Meeting.series_ends_at``)."""
+    starts_at, ends_at = meeting_fields["starts_at"], meeting_fields["ends_at"]
+    assert isinstance(starts_at, datetime) and isinstance(ends_at, datetime)
+    rule = meeting_fields.get("recurrence")
+    if not rule:
+        return ends_at
+    last = recurrence.starts(str(rule), starts_at=starts_at, timezone=str(meeting_fields["timezone"]))[-1]
+    return last + (ends_at - starts_at)

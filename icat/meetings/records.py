@@ -1,0 +1,126 @@
+"""A meeting's agenda and minutes (decisions, action items with owner entity and due date)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypedDict
+
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import NotFound, ValidationError
+from icat.meetings import rules
+from icat.meetings.events import AgendaChanged, MinutesRecorded
+from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from icat.meetings.services import EDITORS, resolve_invitees, touch
+
+MAX_ITEMS = 100
+
+
+class AgendaInput(TypedDict, total=False):
+    title: str
+    notes: str
+    lead_entity: str | None
+
+
+class ActionInput(TypedDict, total=False):
+    text: str
+    owner: str | None
+    due_on: date | None
+    done: bool
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_id}.")
+    return meeting
+
+
+def _check(errors: rules.Errors, field: str, index: int, text: Any, limit_key: str, required: bool = True) -> None:
+    if required and not (text or "").strip():
+        errors.setdefault(field, []).append(f"Item {index + 1}: text is required.")
+    elif text and len(text) > rules.LIMITS[limit_key]:
+        errors.setdefault(field, []).append(f"Item {index + 1}: at most {rules.LIMITS[limit_key]} characters.")
+
+
+def _entities(session: Session, acronyms: list[str | None], field: str, errors: rules.Errors) -> dict[str, Any]:
+    named = [a for a in acronyms if a]
+    found: rules.Errors = {}
+    entities = {e.acronym: e for e in resolve_invitees(session, named, found)}
+    for message in found.get("invitees", []):
+        errors.setdefault(field, []).append(message)
+    return entities
+
+
+def set_agenda(session: Session, *, actor: Actor, meeting_id: int, items: list[AgendaInput]) -> Meeting:
+    """Replace the agenda with ``items`` in order (admin, secretariat). Raises Forbidden,
+    NotFound, ValidationError (blank or long titles, unknown lead entity). Emits AgendaChanged."""
+    require_role(actor, EDITORS, "change agendas")
+    meeting = _meeting(session, meeting_id)
+    errors: rules.Errors = {}
+    if len(items) > MAX_ITEMS:
+        errors["items"] = [f"At most {MAX_ITEMS} items."]
+    for i, item in enumerate(items):
+        _check(errors, "items", i, item.get("title"), "agenda_title")
+        _check(errors, "items", i, item.get("notes"), "agenda_notes", required=False)
+    leads = _entities(session, [i.get("lead_entity") for i in items], "items", errors)
+    if errors:
+        raise ValidationError("The agenda is invalid.", fields=errors)
+    meeting.agenda_items = [
+        AgendaItem(
+            position=n, title=i["title"], notes=i.get("notes") or "", lead_entity=leads.get(i.get("lead_entity") or "")
+        )
+        for n, i in enumerate(items)
+    ]
+    touch(meeting)
+    session.flush()
+    outbox.record(session, AgendaChanged(meeting_id=meeting.id, items=[i["title"] for i in items]), actor=actor)
+    return meeting
+
+
+def record_minutes(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    text: str,
+    decisions: list[str],
+    action_items: list[ActionInput],
+) -> Meeting:
+    """Record or replace the minutes (admin, secretariat): narrative, decisions, action items.
+    Raises Forbidden, NotFound, ValidationError (long texts, unknown owner entity).
+    Emits MinutesRecorded."""
+    require_role(actor, EDITORS, "record minutes")
+    meeting = _meeting(session, meeting_id)
+    errors: rules.Errors = {}
+    if len(text) > rules.LIMITS["minutes"]:
+        errors["text"] = [f"At most {rules.LIMITS['minutes']} characters."]
+    for i, decision in enumerate(decisions[: MAX_ITEMS + 1]):
+        _check(errors, "decisions", i, decision, "decision")
+    for i, action in enumerate(action_items[: MAX_ITEMS + 1]):
+        _check(errors, "action_items", i, action.get("text"), "action_item")
+    if len(decisions) > MAX_ITEMS or len(action_items) > MAX_ITEMS:
+        errors.setdefault("_schema", []).append(f"At most {MAX_ITEMS} decisions and {MAX_ITEMS} action items.")
+    owners = _entities(session, [a.get("owner") for a in action_items], "action_items", errors)
+    if errors:
+        raise ValidationError("The minutes are invalid.", fields=errors)
+    now = clock.now()
+    if meeting.minutes is None:
+        meeting.minutes = Minutes(text=text, recorded_by=actor.user_id, recorded_at=now)
+    else:
+        meeting.minutes.text, meeting.minutes.recorded_by, meeting.minutes.recorded_at = text, actor.user_id, now
+    meeting.decisions = [Decision(position=n, text=d) for n, d in enumerate(decisions)]
+    meeting.action_items = [
+        ActionItem(
+            text=a["text"], owner=owners.get(a.get("owner") or ""), due_on=a.get("due_on"), done=a.get("done", False)
+        )
+        for a in action_items
+    ]
+    touch(meeting)
+    session.flush()
+    event = MinutesRecorded(meeting_id=meeting.id, decisions=len(decisions), action_items=len(action_items))
+    outbox.record(session, event, actor=actor)
+    return meeting

@@ -1,0 +1,124 @@
+"""What a valid meeting is. Pure checks that collect every field's problem at once, so a
+form or an API client sees all of them in one 422 (DESIGN §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from icalendar.prop import vDuration
+
+from icat.meetings import recurrence
+from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
+
+LIMITS = {
+    "title": 200,
+    "description": 20_000,
+    "location": 300,
+    "online_url": 500,
+    "cancel_reason": 2_000,
+    "note": 5_000,
+    "agenda_title": 300,
+    "agenda_notes": 5_000,
+    "minutes": 50_000,
+    "decision": 5_000,
+    "action_item": 2_000,
+    "filename": 255,
+}
+MAX_REMINDERS = 10
+MAX_REMINDER_OFFSET = timedelta(days=365)
+CHOICES = {"kind": KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
+
+Errors = dict[str, list[str]]
+
+
+def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> None:
+    """Length limits (``LIMITS``) and a non-blank title."""
+    for name in names:
+        value = fields.get(name)
+        if value is None:
+            continue
+        if len(value) > LIMITS[name]:
+            errors.setdefault(name, []).append(f"At most {LIMITS[name]} characters.")
+    if fields.get("title") is not None and not fields["title"].strip():
+        errors.setdefault("title", []).append("A title is required.")
+
+
+def check_choices(errors: Errors, fields: dict[str, Any]) -> None:
+    for name, allowed in CHOICES.items():
+        if name in fields and fields[name] not in allowed:
+            errors.setdefault(name, []).append(f"One of: {', '.join(allowed)}.")
+
+
+def check_url(errors: Errors, url: str | None) -> None:
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        errors.setdefault("online_url", []).append("An http:// or https:// address.")
+
+
+def reminder_offset(text: Any) -> timedelta:
+    """An ISO 8601 duration such as ``P7D`` or ``PT1H`` (weeks, days, hours, minutes,
+    seconds; icalendar's RFC 5545 parser), between zero and a year. Raises ValueError."""
+    if not isinstance(text, str) or not any(c.isdigit() for c in text):
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P7D or PT1H.")
+    try:
+        value = vDuration.from_ical(text)
+    except Exception as exc:  # icalendar raises its own InvalidCalendar (a ValueError) or others
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P7D or PT1H.") from exc
+    if value < timedelta(0):
+        raise ValueError(f"{text!r} is negative: give the time before the meeting.")
+    if value > MAX_REMINDER_OFFSET:
+        raise ValueError(f"{text!r} is more than a year before the meeting.")
+    return value
+
+
+def check_reminders(errors: Errors, offsets: Any) -> None:
+    if offsets is None:
+        return
+    if not isinstance(offsets, list):
+        errors.setdefault("reminder_offsets", []).append("A list of durations, or null for the defaults.")
+        return
+    if len(offsets) > MAX_REMINDERS:
+        errors.setdefault("reminder_offsets", []).append(f"At most {MAX_REMINDERS} reminders.")
+    for text in offsets:
+        try:
+            reminder_offset(text)
+        except ValueError as exc:
+            errors.setdefault("reminder_offsets", []).append(str(exc))
+
+
+def check_times(errors: Errors, fields: dict[str, Any]) -> None:
+    """Aware start before end, a known zone, and a bounded RRULE in that zone."""
+    start, end, zone = fields.get("starts_at"), fields.get("ends_at"), fields.get("timezone")
+    for name, value in (("starts_at", start), ("ends_at", end)):
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            errors.setdefault(name, []).append("A date and time with its UTC offset.")
+    if not isinstance(zone, str) or not recurrence.is_time_zone(zone):
+        errors.setdefault("timezone", []).append(f"{zone!r} is not an IANA time zone such as Europe/Vienna.")
+    if "starts_at" in errors or "ends_at" in errors:
+        return
+    if end <= start:
+        errors.setdefault("ends_at", []).append("Must be after the start.")
+    if fields.get("recurrence") and "timezone" not in errors:
+        try:
+            recurrence.parse(fields["recurrence"], starts_at=start, timezone=zone)
+        except recurrence.RecurrenceError as exc:
+            errors.setdefault("recurrence", []).append(str(exc))
+
+
+def meeting_errors(fields: dict[str, Any]) -> Errors:
+    """Every problem of a complete set of meeting fields (create, or stored merged with a patch)."""
+    errors: Errors = {}
+    for name in ("title", "kind"):
+        if not fields.get(name):
+            errors.setdefault(name, []).append("Required.")
+    check_text(errors, fields, ("title", "description", "location", "online_url", "note"))
+    check_choices(errors, fields)
+    check_url(errors, fields.get("online_url"))
+    check_reminders(errors, fields.get("reminder_offsets"))
+    check_times(errors, fields)
+    return errors

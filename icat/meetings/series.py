@@ -1,0 +1,104 @@
+"""One occurrence of a recurring meeting moved or cancelled (RFC 5545 RECURRENCE-ID overrides)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.meetings import recurrence
+from icat.meetings.events import OccurrenceCancelled, OccurrenceMoved
+from icat.meetings.models import Meeting, OccurrenceOverride
+from icat.meetings.services import EDITORS, iso, touch
+
+
+def _override(session: Session, meeting_id: int, recurrence_id: datetime) -> tuple[Meeting, OccurrenceOverride]:
+    """The meeting and the (possibly new, unsaved) override of its occurrence ``recurrence_id``.
+    Raises NotFound (no such meeting or occurrence), Conflict (meeting cancelled)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_id}.")
+    if not meeting.recurrence:
+        raise NotFound(f"Meeting {meeting_id} does not recur; change the meeting itself.")
+    if meeting.status == "cancelled":
+        raise Conflict(f"Meeting {meeting_id} is cancelled.")
+    original = recurrence_id.astimezone(UTC)
+    if original not in recurrence.starts(meeting.recurrence, starts_at=meeting.starts_at, timezone=meeting.timezone):
+        raise NotFound(f"Meeting {meeting_id} has no occurrence starting at {iso(original)}.")
+    for override in meeting.overrides:
+        if override.recurrence_id == original:
+            return meeting, override
+    override = OccurrenceOverride(
+        recurrence_id=original,
+        starts_at=original,
+        ends_at=original + (meeting.ends_at - meeting.starts_at),
+        status="scheduled",
+        sequence=meeting.sequence,
+        updated_at=clock.now(),
+    )
+    meeting.overrides.append(override)
+    return meeting, override
+
+
+def move_occurrence(
+    session: Session, *, actor: Actor, meeting_id: int, recurrence_id: datetime, starts_at: datetime, ends_at: datetime
+) -> OccurrenceOverride:
+    """Move one occurrence to new times (admin, secretariat); its own sequence rises.
+
+    Raises Forbidden, NotFound, Conflict (meeting or occurrence cancelled), ValidationError
+    (end not after start, naive times). Emits OccurrenceMoved.
+    """
+    require_role(actor, EDITORS, "move meetings")
+    errors: dict[str, list[str]] = {}
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value.tzinfo is None:
+            errors[name] = ["A date and time with its UTC offset."]
+    if not errors and ends_at <= starts_at:
+        errors["ends_at"] = ["Must be after the start."]
+    if errors:
+        raise ValidationError("The new times are invalid.", fields=errors)
+    meeting, override = _override(session, meeting_id, recurrence_id)
+    if override.status == "cancelled":
+        raise Conflict("This occurrence is cancelled.")
+    override.starts_at, override.ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    return _changed(session, actor, meeting, override, moved=True)
+
+
+def cancel_occurrence(
+    session: Session, *, actor: Actor, meeting_id: int, recurrence_id: datetime
+) -> OccurrenceOverride:
+    """Cancel one occurrence of a series (admin, secretariat); its own sequence rises.
+    Raises Forbidden, NotFound, Conflict (already cancelled). Emits OccurrenceCancelled."""
+    require_role(actor, EDITORS, "cancel meetings")
+    meeting, override = _override(session, meeting_id, recurrence_id)
+    if override.status == "cancelled":
+        raise Conflict("This occurrence is cancelled already.")
+    override.status = "cancelled"
+    return _changed(session, actor, meeting, override, moved=False)
+
+
+def _changed(
+    session: Session, actor: Actor, meeting: Meeting, override: OccurrenceOverride, *, moved: bool
+) -> OccurrenceOverride:
+    override.sequence = max(override.sequence, meeting.sequence) + 1
+    override.updated_at = clock.now()
+    touch(meeting)  # feeds key their caches on the meeting's updated_at and version
+    session.flush()
+    rid = iso(override.recurrence_id)
+    event = (
+        OccurrenceMoved(
+            meeting_id=meeting.id,
+            recurrence_id=rid,
+            starts_at=iso(override.starts_at),
+            ends_at=iso(override.ends_at),
+            sequence=override.sequence,
+        )
+        if moved
+        else OccurrenceCancelled(meeting_id=meeting.id, recurrence_id=rid, sequence=override.sequence)
+    )
+    outbox.record(session, event, actor=actor)
+    return override

@@ -1,0 +1,267 @@
+"""Meeting rules: schedule, edit, cancel, and move or cancel one occurrence of a series.
+
+Only the secretariat and admins change meetings. Every change of time, place or status
+raises ``sequence`` by one (RFC 5545), so calendar clients replace their copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import Conflict, NotFound, PreconditionFailed, StaleVersion, ValidationError
+from icat.meetings import recurrence, rules
+from icat.meetings.events import MeetingCancelled, MeetingRescheduled, MeetingScheduled, MeetingUpdated
+from icat.meetings.models import Meeting
+from icat.meetings.queries import series_end
+from icat.registry.models import Entity
+
+EDITORS = frozenset({"admin", "secretariat"})
+EDITABLE = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "location",
+    "online_url",
+    "visibility",
+    "recurrence",
+    "reminder_offsets",
+    "invitees",
+    "note",
+    "sources",
+    "confidence",
+    "date_precision",
+)
+TIME_FIELDS = ("starts_at", "ends_at", "timezone", "recurrence")
+# Changes a calendar must see (RFC 5545 §3.8.7.4): each raises SEQUENCE once per edit.
+CALENDAR_FIELDS = (*TIME_FIELDS, "location", "online_url", "status")
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def resolve_invitees(session: Session, acronyms: Iterable[str], errors: rules.Errors) -> list[Entity]:
+    """The entities named by ``acronyms`` (exact); each unknown one is added to ``errors``."""
+    wanted = list(dict.fromkeys(acronyms))
+    found = {e.acronym: e for e in session.scalars(sa.select(Entity).where(Entity.acronym.in_(wanted)))}
+    for acronym in wanted:
+        if acronym not in found:
+            errors.setdefault("invitees", []).append(f"Unknown entity: {acronym}.")
+    return [found[a] for a in wanted if a in found]
+
+
+def _validate(session: Session, fields: dict[str, Any]) -> list[Entity]:
+    errors = rules.meeting_errors(fields)
+    invitees = resolve_invitees(session, fields.get("invitees") or (), errors)
+    if errors:
+        raise ValidationError("Some fields of the meeting are invalid.", fields=errors)
+    return invitees
+
+
+def create_meeting(
+    session: Session, *, actor: Actor, invitees: Iterable[str] = (), recurrence: str | None = None, **fields: Any
+) -> Meeting:
+    """Schedule a meeting (admin, secretariat). ``fields`` are Meeting columns (title, kind,
+    starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
+    bad field named). Emits MeetingScheduled."""
+    require_role(actor, EDITORS, "schedule meetings")
+    fields["recurrence"] = rules_recurrence(recurrence)
+    entities = _validate(session, {**fields, "invitees": list(invitees)})
+    now = clock.now()
+    meeting = Meeting(**fields, series_ends_at=series_end(fields), invitees=entities, created_at=now, updated_at=now)
+    meeting.created_by = actor.user_id
+    session.add(meeting)
+    session.flush()
+    outbox.record(
+        session,
+        MeetingScheduled(
+            meeting_id=meeting.id,
+            title=meeting.title,
+            kind=meeting.kind,
+            starts_at=iso(meeting.starts_at),
+            ends_at=iso(meeting.ends_at),
+            timezone=meeting.timezone,
+            visibility=meeting.visibility,
+            recurrence=meeting.recurrence,
+            sequence=meeting.sequence,
+            invitees=meeting.invitee_acronyms,
+        ),
+        actor=actor,
+    )
+    return meeting
+
+
+def rules_recurrence(text: str | None) -> str | None:
+    """Empty text means no recurrence; otherwise the normalised RRULE."""
+    return recurrence.normalise(text) if text and text.strip() else None
+
+
+def load_for_edit(
+    session: Session, meeting_id: int, version: int | None, *, from_header: bool, required: bool = True
+) -> Meeting:
+    """The meeting at ``version``. Raises NotFound, ValidationError (no version when one is
+    required), StaleVersion (409) or PreconditionFailed (412, version from If-Match)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"No meeting {meeting_id}.")
+    if version is None and required:
+        raise ValidationError(
+            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
+        )
+    if version is not None and meeting.version != version:
+        error = PreconditionFailed if from_header else StaleVersion
+        raise error(f"Meeting {meeting_id} is at version {meeting.version}; you edited version {version}.")
+    return meeting
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list) and value and isinstance(value[0], Entity):
+        return [e.acronym for e in value]
+    return value
+
+
+def _current(meeting: Meeting, name: str) -> Any:
+    return meeting.invitee_acronyms if name == "invitees" else getattr(meeting, name)
+
+
+def update_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    version: int | None,
+    changes: dict[str, Any],
+    version_from_header: bool = False,
+) -> Meeting:
+    """Change fields of a meeting edited at ``version`` (admin, secretariat).
+
+    Raises Forbidden, NotFound, ValidationError, StaleVersion/PreconditionFailed, Conflict
+    (a cancelled meeting). Raises ``sequence`` once when time, place or recurrence changed.
+    Emits MeetingUpdated, and MeetingRescheduled (old and new times) when the time changed;
+    nothing when nothing changed.
+    """
+    require_role(actor, EDITORS, "change meetings")
+    meeting = load_for_edit(session, meeting_id, version, from_header=version_from_header)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+    if meeting.status == "cancelled":
+        raise Conflict("A cancelled meeting cannot be changed.")
+    if "recurrence" in changes:
+        changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
+    merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}
+    entities = _validate(session, merged)
+    diff = {k: [_json(_current(meeting, k)), _json(v)] for k, v in changes.items() if _current(meeting, k) != v}
+    if not diff:
+        return meeting
+    _apply(session, actor, meeting, changes, entities, diff)
+    return meeting
+
+
+def _apply(
+    session: Session, actor: Actor, meeting: Meeting, changes: dict[str, Any], entities: list[Entity], diff: dict
+) -> None:
+    old_start, old_end = meeting.starts_at, meeting.ends_at
+    for key in diff:
+        if key == "invitees":
+            meeting.invitees = entities
+        else:
+            setattr(meeting, key, changes[key])
+    if set(diff) & set(CALENDAR_FIELDS):
+        meeting.sequence += 1
+    dropped = _drop_stale_overrides(meeting) if set(diff) & set(TIME_FIELDS) else []
+    touch(meeting)
+    session.flush()  # raises StaleDataError if another transaction moved the version meanwhile
+    if set(diff) & set(TIME_FIELDS):
+        outbox.record(
+            session,
+            MeetingRescheduled(
+                meeting_id=meeting.id,
+                old_starts_at=iso(old_start),
+                old_ends_at=iso(old_end),
+                new_starts_at=iso(meeting.starts_at),
+                new_ends_at=iso(meeting.ends_at),
+                timezone=meeting.timezone,
+                recurrence=meeting.recurrence,
+                sequence=meeting.sequence,
+                dropped_occurrences=dropped,
+            ),
+            actor=actor,
+        )
+    outbox.record(
+        session,
+        MeetingUpdated(meeting_id=meeting.id, version=meeting.version, sequence=meeting.sequence, changes=diff),
+        actor=actor,
+    )
+
+
+def _drop_stale_overrides(meeting: Meeting) -> list[str]:
+    """Remove overrides whose original start is no longer an occurrence of the series."""
+    if not meeting.overrides:
+        return []
+    valid = set()
+    if meeting.recurrence:
+        valid = set(recurrence.starts(meeting.recurrence, starts_at=meeting.starts_at, timezone=meeting.timezone))
+    stale = [o for o in meeting.overrides if o.recurrence_id not in valid]
+    for override in stale:
+        meeting.overrides.remove(override)
+    return [iso(o.recurrence_id) for o in stale]
+
+
+def touch(meeting: Meeting) -> None:
+    """Mark the meeting changed now: a new ``updated_at`` (feeds' LAST-MODIFIED) and, on
+    flush, a new ``version``; ``series_ends_at`` follows the series and moved occurrences."""
+    meeting.updated_at = clock.now()
+    fields = {k: getattr(meeting, k) for k in TIME_FIELDS}
+    ends = [series_end(fields)] + [o.ends_at for o in meeting.overrides if o.status == "scheduled"]
+    meeting.series_ends_at = max(ends)
+
+
+def cancel_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    reason: str = "",
+    version: int | None = None,
+    version_from_header: bool = False,
+) -> Meeting:
+    """Cancel a meeting (admin, secretariat), keeping the row with ``status = cancelled``.
+
+    ``version`` is optional; when given it must be current. Raises Forbidden, NotFound,
+    ValidationError (reason too long), StaleVersion/PreconditionFailed, Conflict (already
+    cancelled). Raises ``sequence``. Emits MeetingCancelled.
+    """
+    require_role(actor, EDITORS, "cancel meetings")
+    meeting = load_for_edit(session, meeting_id, version, from_header=version_from_header, required=False)
+    errors: rules.Errors = {}
+    rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
+    if errors:
+        raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
+    if meeting.status == "cancelled":
+        raise Conflict(f"Meeting {meeting_id} is cancelled already.")
+    meeting.status, meeting.cancel_reason, meeting.cancelled_at = "cancelled", reason, clock.now()
+    meeting.sequence += 1
+    touch(meeting)
+    session.flush()
+    outbox.record(
+        session,
+        MeetingCancelled(
+            meeting_id=meeting.id, reason=reason, starts_at=iso(meeting.starts_at), sequence=meeting.sequence
+        ),
+        actor=actor,
+    )
+    return meeting
