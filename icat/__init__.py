@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response
 
+from icat import log_redaction
 from icat.config import load_config
 from icat.extensions import csrf, db, import_models, migrate
 
@@ -18,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick drowns the log
+    log_redaction.install()  # private feed tokens never reach the logs (DESIGN §6)
 
     import_models()
     db.init_app(app)

@@ -15,6 +15,8 @@ from icat.core.actor import SYSTEM
 from icat.core.errors import DomainError
 from icat.core.uow import unit_of_work
 from icat.extensions import db
+from icat.observances import services as observances
+from icat.observances.reference import reference_observances
 from icat.registry import services as registry
 from icat.registry.reference import load_reference, reference_entities
 from icat.rotation import services as rotation
@@ -34,6 +36,9 @@ def seed() -> None:
     with unit_of_work(db.session):
         added, kept = registry.seed_reference(db.session, actor=SYSTEM, entities=reference_entities())
     click.echo(f"Registry: {added} entities added, {kept} already present.")
+    with unit_of_work(db.session):
+        added, kept = observances.seed_reference(db.session, actor=SYSTEM, observances=reference_observances())
+    click.echo(f"Observances: {added} added, {kept} already present.")
     with unit_of_work(db.session):
         added, kept = rotation.seed_history(db.session, actor=SYSTEM, chairs=load_reference()["chairs"])
     click.echo(f"Co-chairs: {added} years added, {kept} already present.")

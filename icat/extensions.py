@@ -21,9 +21,12 @@ babel = Babel()
 def import_models() -> None:
     """Import every model module so their tables join the metadata (migrations, tests)."""
     import icat.accounts.models
+    import icat.calendar.models
+    import icat.calendar.tracking  # the feeds' change counter listens on every session
     import icat.core.once
     import icat.core.outbox
     import icat.meetings.models
     import icat.notifications.models
+    import icat.observances.models
     import icat.registry.models
     import icat.rotation.models  # noqa: F401

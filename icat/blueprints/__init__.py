@@ -15,3 +15,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(rotation_bp)
     app.register_blueprint(api_bp)
+    register_calendar_blueprints(app)
+
+
+def register_calendar_blueprints(app: Flask) -> None:
+    """Feeds, feed-token pages and observance pages (issue 4, part B)."""
+    from icat.blueprints.calendar import bp as calendar_bp
+    from icat.blueprints.feed_tokens import bp as feed_tokens_bp
+    from icat.blueprints.observance_pages import bp as observances_bp
+
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(feed_tokens_bp)
+    app.register_blueprint(observances_bp)

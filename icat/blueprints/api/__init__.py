@@ -12,3 +12,4 @@ bp.before_request(authenticate_api_request)
 csrf.exempt(bp)
 
 from icat.blueprints.api import activity, entities, openapi, rotation  # noqa: E402,F401  (routes register on bp)
+from icat.blueprints.api import feed_tokens, observances  # noqa: E402,F401

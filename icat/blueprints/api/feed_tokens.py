@@ -1,0 +1,38 @@
+"""Private feed tokens of the calling user: create (shown once), list, revoke."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from icat.accounts.permissions import SIGNED_IN
+from icat.auth import current_actor, requires
+from icat.blueprints.api import bp
+from icat.calendar import services
+from icat.calendar.links import feed_links
+from icat.calendar.queries import feed_tokens
+from icat.calendar.schemas import FeedTokenCreateSchema, dump_token
+from icat.web import current_session, json_response, load_json, transactional
+
+
+@bp.post("/feed-tokens")
+@requires(SIGNED_IN, "create feed tokens")
+@transactional
+def feed_tokens_create() -> Response:
+    data = load_json(FeedTokenCreateSchema())
+    token, raw = services.create_feed_token(current_session(), actor=current_actor(), name=data["name"])
+    return json_response(dump_token(token, raw, feed_links("calendar.private_feed", token=raw)), 201)
+
+
+@bp.get("/feed-tokens")
+@requires(SIGNED_IN, "list feed tokens")
+def feed_tokens_index() -> Response:
+    rows = feed_tokens(current_session(), current_actor().user_id)
+    return json_response({"items": [dump_token(t) for t in rows], "next_cursor": None})
+
+
+@bp.delete("/feed-tokens/<int:token_id>")
+@requires(SIGNED_IN, "revoke feed tokens")
+@transactional
+def feed_tokens_delete(token_id: int) -> Response:
+    services.revoke_feed_token(current_session(), actor=current_actor(), token_id=token_id)
+    return Response(status=204)

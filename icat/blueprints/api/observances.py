@@ -1,0 +1,44 @@
+"""Observance routes: public reads; patch (themes, offsets) for admin and secretariat."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from icat.accounts.permissions import REGISTRY_EDITORS
+from icat.auth import current_actor, requires
+from icat.blueprints.api import bp
+from icat.core import clock
+from icat.observances import services
+from icat.observances.queries import get_observance, list_observances
+from icat.observances.schemas import ObservancePatchSchema, dump_observance
+from icat.web import current_session, if_match_version, json_response, load_json, transactional
+
+
+@bp.get("/observances")
+def observances_index() -> Response:
+    today = clock.today()
+    rows = list_observances(current_session())
+    return json_response({"items": [dump_observance(o, today) for o in rows], "next_cursor": None})
+
+
+@bp.get("/observances/<slug>")
+def observances_show(slug: str) -> Response:
+    observance = get_observance(current_session(), slug)
+    return json_response(dump_observance(observance, clock.today()), version=observance.version)
+
+
+@bp.patch("/observances/<slug>")
+@requires(REGISTRY_EDITORS, "change observances")
+@transactional
+def observances_update(slug: str) -> Response:
+    changes = load_json(ObservancePatchSchema())  # no field is required; nested ones are
+    header_version = if_match_version()
+    observance = services.update_observance(
+        current_session(),
+        actor=current_actor(),
+        slug=slug,
+        version=header_version if header_version is not None else changes.get("version"),
+        changes={k: v for k, v in changes.items() if k != "version"},
+        version_from_header=header_version is not None,
+    )
+    return json_response(dump_observance(observance, clock.today()), version=observance.version)

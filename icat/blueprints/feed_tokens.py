@@ -1,0 +1,59 @@
+"""The signed-in user's private calendar feeds: create (address shown once), list, revoke."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from icat.auth import current_actor, current_db_user
+from icat.calendar import services
+from icat.calendar.forms import FeedTokenForm, RevokeForm
+from icat.calendar.links import feed_links
+from icat.calendar.queries import feed_tokens
+from icat.meetings.models import KINDS
+from icat.web import current_session, transactional
+
+bp = Blueprint("feed_tokens", __name__)
+
+
+def _page(form: FeedTokenForm, created: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    html = render_template(
+        "calendar/feeds.html",
+        form=form,
+        revoke_form=RevokeForm(),
+        tokens=feed_tokens(current_session(), current_db_user().id),
+        created=created,
+        public=feed_links("calendar.icat_feed"),
+        observances=feed_links("calendar.observances_feed"),
+        kinds=[(kind, feed_links("calendar.kind_feed", kind=kind)) for kind in KINDS],
+    )
+    return html, status
+
+
+@bp.get("/account/feeds")
+@login_required
+def index() -> tuple[str, int]:
+    return _page(FeedTokenForm())
+
+
+@bp.post("/account/feeds")
+@login_required
+@transactional
+def create() -> tuple[str, int]:
+    form = FeedTokenForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    _token, raw = services.create_feed_token(current_session(), actor=current_actor(), name=form.name.data)
+    return _page(FeedTokenForm(formdata=None), created=feed_links("calendar.private_feed", token=raw))
+
+
+@bp.post("/account/feeds/<int:token_id>/revoke")
+@login_required
+@transactional
+def revoke(token_id: int) -> Response:
+    form = RevokeForm()
+    if form.validate_on_submit():
+        services.revoke_feed_token(current_session(), actor=current_actor(), token_id=token_id)
+        flash(_("The feed was revoked; its address no longer works."))
+    return redirect(url_for("feed_tokens.index"))

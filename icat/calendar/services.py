@@ -1,0 +1,40 @@
+"""Feed-token rules: a person's private feed address, issued, listed and revoked one by one."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from icat.accounts import services as accounts
+from icat.accounts.models import Token, User
+from icat.accounts.permissions import SIGNED_IN, require_role
+from icat.calendar.queries import Viewer
+from icat.core.actor import Actor
+from icat.core.errors import NotFound
+
+
+def create_feed_token(session: Session, *, actor: Actor, name: str) -> tuple[Token, str]:
+    """Issue a private feed token for the acting user; the raw token is returned once.
+    Raises Unauthorized/Forbidden (signed-in users only), ValidationError (name). Emits TokenCreated."""
+    require_role(actor, SIGNED_IN, "create feed tokens")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return accounts.create_token(session, actor=actor, user=user, kind="feed", name=name)
+
+
+def revoke_feed_token(session: Session, *, actor: Actor, token_id: int) -> Token:
+    """Revoke one of the actor's feed tokens (admins: anyone's); its feed answers 404 at once.
+    Raises NotFound (unknown, someone else's, or not a feed token). Emits TokenRevoked."""
+    require_role(actor, SIGNED_IN, "revoke feed tokens")
+    token = session.get(Token, token_id)
+    if token is None or token.kind != "feed":
+        raise NotFound("No such feed token.")
+    return accounts.revoke_token(session, actor=actor, token_id=token_id)
+
+
+def viewer_for_feed_token(session: Session, raw: str) -> Viewer:
+    """Whose private feed ``raw`` opens; NotFound once revoked (or never issued)."""
+    user = accounts.user_for_token(session, raw, kind="feed")
+    if user is None:
+        raise NotFound("No such feed.")
+    return Viewer(user_id=user.id, role=user.role, entity_id=user.entity_id)

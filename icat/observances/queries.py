@@ -1,0 +1,35 @@
+"""Read-side queries of observances. No rules, no writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.errors import NotFound
+from icat.observances.models import Observance
+
+
+def list_observances(session: Session) -> Sequence[Observance]:
+    """Every observance with its themes and steps (two extra queries in all, not per row)."""
+    return session.scalars(sa.select(Observance).order_by(Observance.month, Observance.day, Observance.slug)).all()
+
+
+def get_observance(session: Session, slug: str) -> Observance:
+    """The observance with this slug; raises NotFound."""
+    observance = session.scalar(sa.select(Observance).where(Observance.slug == slug))
+    if observance is None:
+        raise NotFound(f"No observance {slug}.")
+    return observance
+
+
+def next_occurrence(observance: Observance, today: date) -> date:
+    """The next day the observance falls on, today included."""
+    this_year = observance.on(today.year)
+    return this_year if this_year >= today else observance.on(today.year + 1)
+
+
+def days_until(observance: Observance, today: date) -> int:
+    return (next_occurrence(observance, today) - today) // timedelta(days=1)

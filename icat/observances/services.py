@@ -1,0 +1,147 @@
+"""Observance rules: who may edit the day, its themes and its campaign offsets; seeding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.accounts.permissions import REGISTRY_EDITORS, require_role
+from icat.core import clock, outbox
+from icat.core.actor import Actor
+from icat.core.errors import PreconditionFailed, StaleVersion, ValidationError
+from icat.observances.events import ObservanceCreated, ObservanceUpdated
+from icat.observances.models import CampaignStep, Observance, ObservanceTheme
+from icat.observances.queries import get_observance
+
+EDITABLE = ("name", "names", "description", "sources", "confidence", "themes", "steps")
+THEME_FIELDS = ("theme", "note", "sources", "confidence", "wording_confidence")
+
+
+def create_observance(
+    session: Session, *, actor: Actor, themes: list[dict[str, Any]], steps: list[dict[str, Any]], **fields: Any
+) -> Observance:
+    """Add an observance with its known themes and campaign steps (admin, secretariat).
+    Raises Forbidden. Emits ObservanceCreated."""
+    require_role(actor, REGISTRY_EDITORS, "add observances")
+    now = clock.now()
+    observance = Observance(created_at=now, updated_at=now, **fields)
+    observance.themes = [ObservanceTheme(**theme) for theme in themes]
+    observance.steps = [CampaignStep(position=i, **step) for i, step in enumerate(steps)]
+    session.add(observance)
+    session.flush()
+    outbox.record(
+        session, ObservanceCreated(observance_id=observance.id, slug=observance.slug, name=observance.name), actor=actor
+    )
+    return observance
+
+
+def _check_version(observance: Observance, version: int | None, from_header: bool) -> None:
+    if version is None:
+        raise ValidationError(
+            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
+        )
+    if observance.version != version:
+        error = PreconditionFailed if from_header else StaleVersion
+        raise error(f"{observance.slug} is at version {observance.version}; you edited {version}. Reload and retry.")
+
+
+def _theme_json(row: ObservanceTheme | None) -> dict[str, Any] | None:
+    return None if row is None else {f: getattr(row, f) for f in THEME_FIELDS}
+
+
+def _apply_themes(observance: Observance, themes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Set the given years' themes (other years stay as they are); the diff per year."""
+    diff: dict[str, Any] = {}
+    for item in themes:
+        year = item["year"]
+        if year < observance.first_year:
+            raise ValidationError(
+                "A theme before the first observance.",
+                fields={"themes": [f"{year} is before {observance.first_year}."]},
+            )
+        row = observance.theme_for(year)
+        old = _theme_json(row)
+        new = (old or {}) | {f: item[f] for f in THEME_FIELDS if f in item}
+        if new == old:
+            continue
+        if row is None:
+            row = ObservanceTheme(year=year)
+            observance.themes.append(row)
+        for key, value in new.items():
+            setattr(row, key, value)
+        diff[f"themes.{year}"] = [old, _theme_json(row)]
+    return diff
+
+
+def _apply_steps(observance: Observance, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    by_key = {step.key: step for step in observance.steps}
+    diff: dict[str, Any] = {}
+    for item in steps:
+        step = by_key.get(item["key"])
+        if step is None:
+            raise ValidationError("Unknown campaign step.", fields={"steps": [f"No step {item['key']}."]})
+        if step.offset_days != item["offset_days"]:
+            diff[f"steps.{step.key}"] = [step.offset, f"P{item['offset_days']}D"]
+            step.offset_days = item["offset_days"]
+    return diff
+
+
+def update_observance(
+    session: Session,
+    *,
+    actor: Actor,
+    slug: str,
+    version: int | None,
+    changes: dict[str, Any],
+    version_from_header: bool = False,
+) -> Observance:
+    """Change an observance edited at ``version`` (admin, secretariat): plain fields, the
+    themes of the years sent (``themes: [{year, theme, …}]``), step offsets.
+
+    Raises NotFound, Forbidden, ValidationError, StaleVersion (409) or PreconditionFailed
+    (412, version from If-Match). Emits ObservanceUpdated; no change, no event, same version.
+    """
+    require_role(actor, REGISTRY_EDITORS, "change observances")
+    observance = get_observance(session, slug)
+    _check_version(observance, version, version_from_header)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+    diff = {
+        k: [getattr(observance, k), v]
+        for k, v in changes.items()
+        if k not in ("themes", "steps") and getattr(observance, k) != v
+    }
+    for key in diff:
+        setattr(observance, key, changes[key])
+    diff |= _apply_themes(observance, changes.get("themes", []))
+    diff |= _apply_steps(observance, changes.get("steps", []))
+    if not diff:
+        return observance
+    observance.updated_at = clock.now()
+    session.flush()  # raises StaleDataError if another transaction moved the version meanwhile
+    event = ObservanceUpdated(observance_id=observance.id, slug=slug, version=observance.version, changes=diff)
+    outbox.record(session, event, actor=actor)
+    return observance
+
+
+def seed_reference(session: Session, *, actor: Actor, observances: list[dict[str, Any]]) -> tuple[int, int]:
+    """Add every reference observance not present yet; returns (added, kept).
+
+    Idempotent: an observance already present (by slug) keeps its edited fields, themes and
+    offsets; only theme years it has no row for are added from the reference data.
+    """
+    added = 0
+    for fields in observances:
+        existing = session.scalar(sa.select(Observance).where(Observance.slug == fields["slug"]))
+        if existing is None:
+            create_observance(session, actor=actor, **fields)
+            added += 1
+            continue
+        missing = [t for t in fields["themes"] if existing.theme_for(t["year"]) is None]
+        if missing:
+            existing.themes.extend(ObservanceTheme(**t) for t in missing)
+            existing.updated_at = clock.now()
+    return added, len(observances) - added
