@@ -44,6 +44,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024  # meeting documents (PDF, DOCX, ODT); below MAX_CONTENT_LENGTH
     JSON_SORT_KEYS = False
 
 

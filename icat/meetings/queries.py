@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
-from icat.core.errors import NotFound
+from icat.core.errors import NotFound, ValidationError
 from icat.meetings import recurrence
 from icat.meetings.models import Meeting, meeting_invitees
 from icat.registry.models import Entity
@@ -58,7 +58,7 @@ def list_meetings(
     actor: Actor | None,
     flt: MeetingFilter,
     limit: int | None = None,
-    after: tuple[str, int] | None = None,
+    after: object = None,
 ) -> Sequence[Meeting]:
     """Meetings ``actor`` may see matching ``flt``, by start then id, after the cursor
     ``(starts_at ISO, id)``."""
@@ -77,11 +77,22 @@ def list_meetings(
         )
         query = query.where(Meeting.id.in_(invited))
     if after:
-        at = datetime.fromisoformat(after[0])
-        query = query.where(sa.or_(Meeting.starts_at > at, sa.and_(Meeting.starts_at == at, Meeting.id > after[1])))
+        at, after_id = _cursor(after)
+        query = query.where(sa.or_(Meeting.starts_at > at, sa.and_(Meeting.starts_at == at, Meeting.id > after_id)))
     if limit:
         query = query.limit(limit)
     return session.scalars(query).all()
+
+
+def _cursor(after: object) -> tuple[datetime, int]:
+    try:
+        text, meeting_id = after  # type: ignore[misc]
+        at = datetime.fromisoformat(text)
+        if at.tzinfo is None or not isinstance(meeting_id, int):
+            raise ValueError(after)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]}) from exc
+    return at, meeting_id
 
 
 def get_meeting(session: Session, meeting_id: int, *, actor: Actor | None) -> Meeting:

@@ -7,7 +7,7 @@ raises ``sequence`` by one (RFC 5545), so calendar clients replace their copy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,6 +61,14 @@ def resolve_invitees(session: Session, acronyms: Iterable[str], errors: rules.Er
     return [found[a] for a in wanted if a in found]
 
 
+def _in_utc(fields: dict[str, Any]) -> dict[str, Any]:
+    """Aware start and end converted to UTC, so a stored and a loaded value compare equal."""
+    return {
+        k: v.astimezone(UTC) if k in ("starts_at", "ends_at") and isinstance(v, datetime) and v.tzinfo else v
+        for k, v in fields.items()
+    }
+
+
 def _validate(session: Session, fields: dict[str, Any]) -> list[Entity]:
     errors = rules.meeting_errors(fields)
     invitees = resolve_invitees(session, fields.get("invitees") or (), errors)
@@ -76,7 +84,7 @@ def create_meeting(
     starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
     bad field named). Emits MeetingScheduled."""
     require_role(actor, EDITORS, "schedule meetings")
-    fields["recurrence"] = rules_recurrence(recurrence)
+    fields = _in_utc(fields) | {"recurrence": rules_recurrence(recurrence)}
     entities = _validate(session, {**fields, "invitees": list(invitees)})
     now = clock.now()
     meeting = Meeting(**fields, series_ends_at=series_end(fields), invitees=entities, created_at=now, updated_at=now)
@@ -160,6 +168,7 @@ def update_meeting(
         raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
     if meeting.status == "cancelled":
         raise Conflict("A cancelled meeting cannot be changed.")
+    changes = _in_utc(changes)
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
     merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}

@@ -11,5 +11,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate_api_request)
 csrf.exempt(bp)
 
-from icat.blueprints.api import activity, entities, openapi, rotation  # noqa: E402,F401  (routes register on bp)
-from icat.blueprints.api import feed_tokens, observances  # noqa: E402,F401
+# Routes register on bp when their modules are imported.
+from icat.blueprints.api import (  # noqa: E402,F401
+    activity,
+    entities,
+    feed_tokens,
+    meetings,
+    observances,
+    openapi,
+    rotation,
+)

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 
 from icat.activity.schemas import EventListArgsSchema, EventListSchema
 from icat.blueprints.api import bp
+from icat.meetings.schemas import API_ROUTES as MEETING_ROUTES
 from icat.registry.schemas import (
     EntityCreateSchema,
     EntityListArgsSchema,
@@ -99,7 +100,8 @@ ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
         ),
     },
 }
-PATH_PARAM_TYPES = {"year": "integer"}
+ROUTES.update(MEETING_ROUTES)
+PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer"}
 
 
 def _operation(summary: str, query: Any, body: Any, out: Any, status: int, errors: tuple[int, ...]) -> dict[str, Any]:

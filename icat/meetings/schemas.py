@@ -1,0 +1,280 @@
+"""The meetings API contract (DESIGN §7): request and response shapes. Types, choices and
+lengths are checked here; the meaning (zone, RRULE, offsets, invitees) by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
+from icat.meetings.rules import LIMITS, MAX_REMINDERS
+from icat.registry.models import CONFIDENCE
+from icat.registry.schemas import SourceSchema
+
+
+def _text(name: str, **kw: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=LIMITS[name]), **kw)
+
+
+class MeetingFieldsSchema(Schema):
+    """Fields a client may set on a meeting (create; patch loads them partially)."""
+
+    title = fields.String(required=True, validate=validate.Length(1, LIMITS["title"]))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    description = _text("description", load_default="")
+    starts_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    ends_at = fields.AwareDateTime(required=True)
+    timezone = fields.String(
+        required=True, validate=validate.Length(1, 64), metadata={"description": "IANA zone, e.g. Europe/Vienna"}
+    )
+    location = _text("location", load_default="")
+    online_url = _text("online_url", load_default="")
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="members")
+    recurrence = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=500), metadata={"description": "RRULE"}
+    )
+    reminder_offsets = fields.List(
+        fields.String(validate=validate.Length(1, 40)),
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=MAX_REMINDERS),
+        metadata={"description": 'ISO 8601 durations ("P7D", "PT1H"); null → defaults per kind; [] → none'},
+    )
+    invitees = fields.List(fields.String(validate=validate.Length(1, 20)), load_default=list)
+    note = _text("note", load_default="")
+    sources = fields.List(fields.Nested(SourceSchema), load_default=list)
+    confidence = fields.String(validate=validate.OneOf(CONFIDENCE), load_default="high")
+    date_precision = fields.String(validate=validate.OneOf(PRECISIONS), load_default="minute")
+
+
+class MeetingPatchSchema(MeetingFieldsSchema):
+    """Loaded with ``partial=True``. ``version`` may instead come as ``If-Match``."""
+
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class RsvpOutSchema(Schema):
+    entity = fields.Function(lambda r: r.entity.acronym)
+    response = fields.String()
+    at = fields.AwareDateTime()
+
+
+class AgendaItemSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(1, LIMITS["agenda_title"]))
+    notes = _text("agenda_notes", load_default="")
+    lead_entity = fields.String(allow_none=True, load_default=None)
+
+
+class ActionItemSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(1, LIMITS["action_item"]))
+    owner = fields.String(allow_none=True, load_default=None, metadata={"description": "entity acronym"})
+    due_on = fields.Date(allow_none=True, load_default=None)
+    done = fields.Boolean(load_default=False)
+
+
+class MinutesSchema(Schema):
+    text = _text("minutes", load_default="")
+    decisions = fields.List(fields.String(validate=validate.Length(1, LIMITS["decision"])), load_default=list)
+    action_items = fields.List(fields.Nested(ActionItemSchema), load_default=list)
+
+
+class AgendaSchema(Schema):
+    items = fields.List(fields.Nested(AgendaItemSchema), required=True)
+
+
+class DocumentOutSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.AwareDateTime()
+
+
+class MeetingSchema(MeetingFieldsSchema):
+    """A meeting as the API returns it (the list leaves out the nested parts)."""
+
+    id = fields.Integer(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    sequence = fields.Integer(dump_only=True)
+    status = fields.String(dump_only=True)
+    cancel_reason = fields.String(dump_only=True)
+    invitees = fields.List(fields.String(), attribute="invitee_acronyms")
+    series_ends_at = fields.AwareDateTime(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+    rsvps = fields.List(fields.Nested(RsvpOutSchema), dump_only=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    minutes = fields.Nested(MinutesSchema, dump_only=True, allow_none=True)
+    documents = fields.List(fields.Nested(DocumentOutSchema), dump_only=True)
+
+
+DETAIL = ("rsvps", "agenda", "minutes", "documents")
+
+
+class MeetingSummarySchema(MeetingSchema):
+    """A meeting in a list: without RSVPs, agenda, minutes and documents."""
+
+    class Meta:
+        exclude = DETAIL
+
+
+class MeetingListArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # tolerate cache-busting and tracking parameters
+
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    entity = fields.String(validate=validate.Length(1, 20))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.String()
+
+
+class MeetingListSchema(Schema):
+    items = fields.List(fields.Nested(MeetingSummarySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class CancelSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=LIMITS["cancel_reason"]))
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class RsvpSchema(Schema):
+    entity = fields.String(required=True, validate=validate.Length(1, 20))
+    response = fields.String(required=True, validate=validate.OneOf(RESPONSES))
+
+
+class OccurrenceMoveSchema(Schema):
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class OccurrenceSchema(Schema):
+    recurrence_id = fields.AwareDateTime(allow_none=True)
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    status = fields.String()
+    sequence = fields.Integer()
+
+
+class OccurrenceArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+
+
+class OccurrenceListSchema(Schema):
+    items = fields.List(fields.Nested(OccurrenceSchema))
+
+
+def _minutes(meeting: Any) -> dict[str, Any] | None:
+    if meeting.minutes is None and not meeting.decisions and not meeting.action_items:
+        return None
+    return {
+        "text": meeting.minutes.text if meeting.minutes else "",
+        "decisions": [d.text for d in meeting.decisions],
+        "action_items": [
+            {"text": a.text, "owner": a.owner.acronym if a.owner else None, "due_on": a.due_on, "done": a.done}
+            for a in meeting.action_items
+        ],
+    }
+
+
+def dump_meeting(meeting: Any, *, detail: bool = True) -> dict[str, Any]:
+    """A meeting as JSON; ``detail`` adds RSVPs, agenda, minutes and documents."""
+    if not detail:
+        return MeetingSummarySchema().dump(meeting)
+    agenda = [
+        {"title": a.title, "notes": a.notes, "lead_entity": a.lead_entity.acronym if a.lead_entity else None}
+        for a in meeting.agenda_items
+    ]
+    body = MeetingSchema(exclude=("agenda", "minutes")).dump(meeting)
+    body["agenda"] = AgendaItemSchema(many=True).dump(agenda)
+    minutes = _minutes(meeting)
+    body["minutes"] = MinutesSchema().dump(minutes) if minutes else None
+    return body
+
+
+class RsvpListSchema(Schema):
+    entity = fields.String()
+    response = fields.String()
+    at = fields.AwareDateTime()
+
+
+_W = (400, 401, 403, 404, 422)
+# OpenAPI rows for icat.blueprints.api.openapi.ROUTES: path → method → (summary, query,
+# request, response, status, errors).
+API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
+    "/meetings": {
+        "get": ("Meetings the caller may see", MeetingListArgsSchema, None, MeetingListSchema, 200, (422,)),
+        "post": (
+            "Schedule a meeting (secretariat)",
+            None,
+            MeetingFieldsSchema,
+            MeetingSchema,
+            201,
+            (400, 401, 403, 422),
+        ),
+    },
+    "/meetings/{meeting_id}": {
+        "get": ("One meeting with RSVPs, agenda, minutes, documents", None, None, MeetingSchema, 200, (404,)),
+        "patch": (
+            "Change a meeting at a version (If-Match or version)",
+            None,
+            MeetingPatchSchema,
+            MeetingSchema,
+            200,
+            (*_W, 409, 412),
+        ),
+    },
+    "/meetings/{meeting_id}/cancel": {
+        "post": ("Cancel (the row stays, status cancelled)", None, CancelSchema, MeetingSchema, 200, (*_W, 409, 412)),
+    },
+    "/meetings/{meeting_id}/rsvp": {
+        "put": (
+            "Answer for an entity (its focal point, or the secretariat)",
+            None,
+            RsvpSchema,
+            RsvpListSchema,
+            200,
+            (*_W, 409),
+        ),
+    },
+    "/meetings/{meeting_id}/agenda": {
+        "put": ("Replace the agenda (secretariat)", None, AgendaSchema, MeetingSchema, 200, _W),
+    },
+    "/meetings/{meeting_id}/minutes": {
+        "put": ("Record the minutes (secretariat)", None, MinutesSchema, MeetingSchema, 200, _W),
+    },
+    "/meetings/{meeting_id}/occurrences": {
+        "get": (
+            "Occurrences with overrides applied",
+            OccurrenceArgsSchema,
+            None,
+            OccurrenceListSchema,
+            200,
+            (404, 422),
+        ),
+    },
+    "/meetings/{meeting_id}/occurrences/{recurrence_id}": {
+        "put": (
+            "Move one occurrence (original start in UTC)",
+            None,
+            OccurrenceMoveSchema,
+            OccurrenceSchema,
+            200,
+            (*_W, 409),
+        ),
+    },
+    "/meetings/{meeting_id}/occurrences/{recurrence_id}/cancel": {
+        "post": ("Cancel one occurrence", None, None, OccurrenceSchema, 200, (*_W, 409)),
+    },
+    "/meetings/{meeting_id}/documents": {
+        "post": ("Upload a PDF, DOCX or ODT (multipart field 'file')", None, None, DocumentOutSchema, 201, _W),
+    },
+}
