@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from icat.core.actor import Actor
 from icat.core.errors import NotFound, ValidationError
 from icat.meetings import recurrence
-from icat.meetings.models import Meeting, meeting_invitees
+from icat.meetings.models import Follower, Meeting, meeting_invitees
 from icat.registry.models import Entity
 
 STAFF = frozenset({"admin", "secretariat"})
@@ -154,3 +154,26 @@ def series_end(meeting_fields: dict[str, object]) -> datetime:
         return ends_at
     last = recurrence.starts(str(rule), starts_at=starts_at, timezone=str(meeting_fields["timezone"]))[-1]
     return last + (ends_at - starts_at)
+
+
+def is_following(session: Session, meeting_id: int, actor: Actor | None) -> bool:
+    """Whether the acting user follows the meeting."""
+    if actor is None or actor.user_id is None:
+        return False
+    return session.get(Follower, (meeting_id, actor.user_id)) is not None
+
+
+def rsvp_entities(session: Session, meeting: Meeting, actor: Actor | None) -> list[str]:
+    """Acronyms ``actor`` may answer for: any invitee (or any entity, when the meeting names
+    no invitees) for the secretariat; its own entity, if invited, for a focal point."""
+    if actor is None or meeting.status == "cancelled":
+        return []
+    invited = [e.acronym for e in meeting.invitees]
+    if actor.role in STAFF:
+        return invited or list(session.scalars(sa.select(Entity.acronym).order_by(Entity.acronym)))
+    if actor.role != "focal_point" or actor.entity_id is None:
+        return []
+    own = session.get(Entity, actor.entity_id)
+    if own is None or (invited and own.acronym not in invited):
+        return []
+    return [own.acronym]

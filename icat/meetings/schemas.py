@@ -278,3 +278,16 @@ API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
         "post": ("Upload a PDF, DOCX or ODT (multipart field 'file')", None, None, DocumentOutSchema, 201, _W),
     },
 }
+
+
+class CalendarArgsSchema(Schema):
+    """Query string of the calendar page."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(validate=validate.Range(1900, 2200))
+    month = fields.Integer(validate=validate.Range(1, 12))
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    entity = fields.String(validate=validate.Length(1, 20))
+    view = fields.String(validate=validate.OneOf(("month", "list")), load_default="month")

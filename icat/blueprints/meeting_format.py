@@ -1,0 +1,82 @@
+"""How meeting times read on pages: in the viewer's zone (Flask-Babel's selected zone) and in
+the meeting's own zone beside it; historical rows show only the precision that is known."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates
+from flask import Blueprint
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+
+from icat.meetings.forms import KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
+
+
+def viewer_zone() -> ZoneInfo:
+    """The viewer's zone: the user's setting, else the default (UTC)."""
+    return ZoneInfo(str(get_timezone()))
+
+
+def in_zone(value: datetime, zone: str, precision: str = "minute", fmt: str = "full") -> str:
+    """``value`` in ``zone`` in the viewer's language, only as precise as it is known
+    (a month only reads "May 2012", never an invented day and hour)."""
+    tz, locale = ZoneInfo(zone), get_locale()
+    if precision == "year":
+        return dates.format_skeleton("y", value, tzinfo=tz, locale=locale)
+    if precision == "month":
+        return dates.format_skeleton("yMMMM", value, tzinfo=tz, locale=locale)
+    day = dates.format_skeleton("yMMMMEEEEd" if fmt == "full" else "yMMMd", value, tzinfo=tz, locale=locale)
+    if precision == "day":
+        return day
+    return locale.datetime_formats["medium"].format(time_only(value, zone), day)
+
+
+def time_only(value: datetime, zone: str) -> str:
+    return dates.format_time(value, format="HH:mm", tzinfo=ZoneInfo(zone), locale=get_locale())
+
+
+def time_span(start: datetime, end: datetime, zone: str) -> str:
+    """ "Mon, 7 Oct 2030, 14:00 – 17:00" in ``zone``; the end's date is repeated when it differs."""
+    tz = ZoneInfo(zone)
+    same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
+    return f"{in_zone(start, zone)} – {time_only(end, zone) if same_day else in_zone(end, zone)}"
+
+
+def register_filters(bp: Blueprint) -> None:
+    @bp.app_template_filter("in_zone")
+    def _in_zone(value: datetime, zone: str, precision: str = "minute", fmt: str = "full") -> str:
+        return in_zone(value, zone, precision, fmt)
+
+    @bp.app_template_filter("time_in")
+    def _time_in(value: datetime, zone: str) -> str:
+        return time_only(value, zone)
+
+    @bp.app_template_filter("month_label")
+    def _month_label(value: date) -> str:
+        return dates.format_skeleton("yMMMM", value, locale=get_locale())
+
+    @bp.app_template_filter("weekday_label")
+    def _weekday_label(value: date) -> str:
+        return dates.format_date(value, "EEE", locale=get_locale())
+
+    @bp.app_context_processor
+    def _helpers() -> dict[str, object]:
+        return {
+            "viewer_zone_name": lambda: str(get_timezone()),
+            "time_span": time_span,
+            "precision_note": _precision_note,
+            "meeting_kind_label": lambda code: KIND_LABELS.get(code, code),
+            "visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
+            "response_label": lambda code: RESPONSE_LABELS.get(code, code),
+        }
+
+
+def _precision_note(precision: str) -> str:
+    notes = {
+        "day": _("Only the date is known."),
+        "month": _("Only the month is known."),
+        "year": _("Only the year is known."),
+    }
+    return notes.get(precision, "")

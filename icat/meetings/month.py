@@ -1,0 +1,74 @@
+"""The calendar page's read model: a month's occurrences placed on the viewer's local days."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from icat.core.actor import Actor
+from icat.meetings.models import Meeting
+from icat.meetings.queries import MeetingFilter, Occurrence, list_meetings, occurrences
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One occurrence of a meeting as the viewer sees it."""
+
+    meeting: Meeting
+    occurrence: Occurrence
+    local_start: datetime  # in the viewer's zone
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    weeks: list[list[date]]  # Monday-first weeks covering the month
+    slots: list[Slot]  # by start
+    by_day: dict[date, list[Slot]]
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_view(
+    session: Session,
+    *,
+    actor: Actor | None,
+    year: int,
+    month: int,
+    zone: ZoneInfo,
+    kind: str | None = None,
+    entity: str | None = None,
+) -> Month:
+    """Occurrences of the meetings ``actor`` may see that fall in the month, in ``zone``.
+
+    One query for the meetings (invitees and overrides come by two ``selectin`` loads),
+    whatever the number of meetings; recurring meetings are expanded in memory.
+    """
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start = datetime.combine(weeks[0][0], time(), zone)
+    end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(), zone)
+    rows = list_meetings(session, actor=actor, flt=MeetingFilter(start, end, kind, entity))
+    slots = sorted(
+        (Slot(m, o, o.starts_at.astimezone(zone)) for m in rows for o in occurrences(m, start, end)),
+        key=lambda s: (s.local_start, s.meeting.id),
+    )
+    by_day: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_day[slot.local_start.date()].append(slot)
+    return Month(year, month, weeks, slots, dict(by_day))
