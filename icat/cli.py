@@ -15,6 +15,7 @@ from icat.core.actor import SYSTEM
 from icat.core.errors import DomainError
 from icat.core.uow import unit_of_work
 from icat.extensions import db
+from icat.meetings import history as meeting_history
 from icat.observances import services as observances
 from icat.observances.reference import reference_observances
 from icat.registry import services as registry
@@ -42,6 +43,9 @@ def seed() -> None:
     with unit_of_work(db.session):
         added, kept = rotation.seed_history(db.session, actor=SYSTEM, chairs=load_reference()["chairs"])
     click.echo(f"Co-chairs: {added} years added, {kept} already present.")
+    with unit_of_work(db.session):
+        added, kept, skipped = meeting_history.seed_history(db.session, actor=SYSTEM, data=load_reference())
+    click.echo(f"Past meetings: {added} added, {kept} already present, {skipped} without a date skipped.")
 
 
 @icat_cli.command("create-user")

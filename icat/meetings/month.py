@@ -21,7 +21,14 @@ class Slot:
 
     meeting: Meeting
     occurrence: Occurrence
-    local_start: datetime  # in the viewer's zone
+    local_start: datetime  # in ``zone``
+    zone: str  # the viewer's, or the meeting's own when only its date is known
+
+
+def _slot(meeting: Meeting, occurrence: Occurrence, viewer: ZoneInfo) -> Slot:
+    # A date without a time (historical rows) belongs to that date wherever the viewer is.
+    zone = viewer if meeting.date_precision == "minute" else ZoneInfo(meeting.timezone)
+    return Slot(meeting, occurrence, occurrence.starts_at.astimezone(zone), str(zone))
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def month_view(
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(), zone)
     rows = list_meetings(session, actor=actor, flt=MeetingFilter(start, end, kind, entity))
     slots = sorted(
-        (Slot(m, o, o.starts_at.astimezone(zone)) for m in rows for o in occurrences(m, start, end)),
+        (_slot(m, o, zone) for m in rows for o in occurrences(m, start, end)),
         key=lambda s: (s.local_start, s.meeting.id),
     )
     by_day: dict[date, list[Slot]] = defaultdict(list)
