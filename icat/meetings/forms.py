@@ -87,7 +87,7 @@ class MeetingForm(FlaskForm):
             "visibility": self.visibility.data,
             "invitees": list(self.invitees.data or []),
             "recurrence": self.recurrence.data or None,
-            "reminder_offsets": [p.strip() for p in offsets.split(",") if p.strip()] if offsets.strip() else None,
+            "reminder_offsets": _offsets(offsets),
             "description": self.description.data or "",
         }
 
@@ -101,8 +101,20 @@ class MeetingForm(FlaskForm):
         self.invitees.data = meeting.invitee_acronyms
         self.recurrence.data = meeting.recurrence or ""
         offsets = meeting.reminder_offsets
-        self.reminder_offsets.data = ", ".join(offsets) if offsets else ""
+        self.reminder_offsets.data = NO_REMINDERS if offsets == [] else ", ".join(offsets or [])
         self.version.data = str(meeting.version)
+
+
+NO_REMINDERS = "none"
+
+
+def _offsets(text: str) -> list[str] | None:
+    """Empty → None (the kind's defaults); "none" → [] (no reminders); else the durations."""
+    if not text.strip():
+        return None
+    if text.strip().lower() == NO_REMINDERS:
+        return []
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _aware(value: datetime | None, zone: ZoneInfo | Any) -> datetime | None:

@@ -40,8 +40,8 @@ def parse(text: str, *, starts_at: datetime, timezone: str) -> rrule:
     """Parse one bounded RRULE anchored at ``starts_at`` in ``timezone``.
 
     Raises RecurrenceError when the text is not one RRULE, is not bounded by COUNT or
-    UNTIL (a UTC time, as RFC 5545 requires with a zoned DTSTART), or yields more than
-    ``MAX_OCCURRENCES`` occurrences.
+    UNTIL (a UTC time, as RFC 5545 requires with a zoned DTSTART), yields no occurrence or
+    more than ``MAX_OCCURRENCES``, or when the start is not its first occurrence.
     """
     body = normalise(text)
     if not body or any(c in body for c in "\r\n") or "DTSTART" in body:
@@ -60,6 +60,10 @@ def parse(text: str, *, starts_at: datetime, timezone: str) -> rrule:
         raise RecurrenceError(f"The rule yields more than {MAX_OCCURRENCES} occurrences.")
     if total == 0:
         raise RecurrenceError("The rule yields no occurrence after the start.")
+    if next(iter(rule)) != starts_at:
+        # RFC 5545 counts DTSTART as the first instance; calendar apps disagree when it does
+        # not match the rule, so the start must be an occurrence (e.g. a Monday for BYDAY=MO).
+        raise RecurrenceError("The start must be the first occurrence of the rule (check BYDAY and the like).")
     return rule
 
 

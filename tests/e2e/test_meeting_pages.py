@@ -158,6 +158,18 @@ def test_secretariat_schedules_through_the_form(client: FlaskClient, make_user, 
     assert changed.status_code == 302
     session.expire_all()
     assert (session.get(Meeting, meeting.id).location, session.get(Meeting, meeting.id).sequence) == ("Geneva", 1)
+    edit = client.get(f"/meetings/{meeting.id}/edit")
+    silenced = client.post(
+        f"/meetings/{meeting.id}/edit",
+        data=FORM
+        | {"csrf_token": csrf_token(edit), "m-location": "Geneva", "m-reminder_offsets": "none", "m-version": "2"},
+    )
+    assert silenced.status_code == 302
+    session.expire_all()
+    assert session.get(Meeting, meeting.id).reminder_offsets == []
+    assert 'value="none"' in client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    stale = client.post(f"/meetings/{meeting.id}/edit", data=FORM | {"csrf_token": csrf_token(edit), "m-version": "1"})
+    assert stale.status_code == 409 and "version" in text(stale)
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,7 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"recurrence": "FREQ=WEEKLY;UNTIL=20300601T000000"}, "recurrence"),
     ({"recurrence": "FREQ=WEEKLY;UNTIL=20200101T000000Z"}, "recurrence"),
     ({"recurrence": "DTSTART:20300101T000000Z\nRRULE:FREQ=DAILY;COUNT=2"}, "recurrence"),
+    ({"recurrence": "FREQ=WEEKLY;BYDAY=TU;COUNT=3"}, "recurrence"),  # START is a Monday
     ({"invitees": ["NOPE"]}, "invitees"),
     ({"title": "x" * 201}, "title"),
     ({"title": "   "}, "title"),
