@@ -7,7 +7,17 @@ idempotent in effect, and the outbox makes their database effects exactly-once.
 from __future__ import annotations
 
 from icat.core.outbox import HandlerTable
-from icat.notifications.handlers import notify_focal_points_of_entity_change
+from icat.meetings.events import (
+    MeetingCancelled,
+    MeetingFollowed,
+    MeetingRescheduled,
+    MeetingScheduled,
+    MeetingUnfollowed,
+    MeetingUpdated,
+    OccurrenceCancelled,
+    OccurrenceMoved,
+)
+from icat.notifications.handlers import notify_cancellation, notify_focal_points_of_entity_change, replan_reminders
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
 from icat.rotation.handlers import notify_term_missing, notify_term_started
@@ -16,4 +26,13 @@ EVENT_HANDLERS: HandlerTable = {
     EntityUpdated: [notify_focal_points_of_entity_change],
     ChairTermStarted: [notify_term_started],
     ChairTermMissing: [notify_term_missing],
+    # Reminders follow every change that matters to them (planning is idempotent).
+    MeetingScheduled: [replan_reminders],
+    MeetingRescheduled: [replan_reminders],
+    MeetingUpdated: [replan_reminders],
+    OccurrenceMoved: [replan_reminders],
+    OccurrenceCancelled: [replan_reminders],
+    MeetingFollowed: [replan_reminders],
+    MeetingUnfollowed: [replan_reminders],
+    MeetingCancelled: [notify_cancellation],
 }

@@ -26,6 +26,8 @@ class Config:
     MAIL_FROM = "ICAT Workspace <no-reply@icat.invalid>"
     WORKER_POLL_SECONDS = 5
     DELIVERY_LEASE_SECONDS = 120
+    DELIVERY_MAX_ATTEMPTS = 5
+    DELIVERY_BACKOFF_SECONDS = 60  # doubled after each failed try: 1, 2, 4, 8 minutes
     OUTBOX_LEASE_SECONDS = 60
     OUTBOX_BATCH_SIZE = 50
     OUTBOX_MAX_ATTEMPTS = 10

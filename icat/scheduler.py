@@ -16,7 +16,7 @@ from typing import Any
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from icat.worker import daily_duties, relay_outbox
+from icat.worker import daily_duties, deliver_due, relay_outbox
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +30,12 @@ class Job:
     seconds: int | None = None
 
 
-# The relay comes last, so that `worker --once` also relays what the other jobs recorded.
+# In this order `worker --once` relays what the daily duties recorded, then sends what the
+# relay's handlers planned.
 JOBS: tuple[Job, ...] = (
     Job(id="daily", func=daily_duties, seconds=3600),
     Job(id="relay", func=relay_outbox),
+    Job(id="deliver", func=deliver_due),
 )
 
 

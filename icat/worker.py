@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from icat.bootstrap import EVENT_HANDLERS
 from icat.core import outbox
 from icat.extensions import db
+from icat.notifications import dispatch
+from icat.notifications.mail import renderer
+from icat.notifications.mailer import mailer_from_config
 from icat.rotation import jobs as rotation_jobs
 
 log = logging.getLogger(__name__)
@@ -51,3 +54,19 @@ def daily_duties(app: Flask) -> list[str]:
     if done:
         log.info("daily duties: %s", "; ".join(done))
     return done
+
+
+def deliver_due(app: Flask) -> dispatch.DispatchStats:
+    """Job: send every due delivery (claimed with a lease; DESIGN §5)."""
+    cfg = dispatch.DispatchConfig(
+        worker_id=worker_id(),
+        lease_seconds=app.config["DELIVERY_LEASE_SECONDS"],
+        max_attempts=app.config["DELIVERY_MAX_ATTEMPTS"],
+        backoff_seconds=app.config["DELIVERY_BACKOFF_SECONDS"],
+    )
+    stats = dispatch.deliver(
+        session_factory(), lambda: mailer_from_config(app.config, app.instance_path), renderer(app), cfg
+    )
+    if stats.claimed:
+        log.info("deliver: %s", stats)
+    return stats

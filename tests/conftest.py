@@ -243,3 +243,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(free_port: int) -> Iterator[Any]:
+    """A real SMTP server on loopback; ``smtp.port``, ``smtp.messages``, ``smtp.fail_with``."""
+    from tests.support.smtp import smtp_sink
+
+    with smtp_sink(free_port) as sink:
+        sink.port = free_port
+        yield sink
+
+
+from tests.support.workers import start_worker  # noqa: E402,F401  (fixture: real worker processes)

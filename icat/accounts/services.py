@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -18,7 +19,7 @@ from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import SYSTEM, Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
-from icat.registry.models import Entity
+from icat.registry.models import UN_LANGUAGES, Entity
 
 MIN_PASSWORD_LENGTH = 12
 # A dummy hash to compare against when the email is unknown, so both paths cost the same.
@@ -54,6 +55,8 @@ def create_user(
     role: str,
     entity_acronym: str | None = None,
     display_name: str = "",
+    locale: str = "en",
+    timezone: str = "UTC",
 ) -> User:
     """Create a user. Raises ValidationError (bad email, short password, unknown role or
     entity, focal point without entity), Conflict (email taken). Emits UserCreated."""
@@ -63,6 +66,10 @@ def create_user(
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     if len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = [f"Must be at least {MIN_PASSWORD_LENGTH} characters."]
+    if locale not in UN_LANGUAGES:
+        errors["locale"] = [f"Must be one of the UN languages: {', '.join(UN_LANGUAGES)}."]
+    if timezone not in available_timezones():
+        errors["timezone"] = [f"{timezone!r} is not an IANA time zone such as Europe/Vienna."]
     entity = None
     if entity_acronym:
         entity = session.scalar(sa.select(Entity).where(Entity.acronym == entity_acronym))
@@ -81,6 +88,8 @@ def create_user(
         password_hash=generate_password_hash(password),
         role=role,
         entity=entity,
+        locale=locale,
+        timezone=timezone,
         created_at=clock.now(),
     )
     session.add(user)

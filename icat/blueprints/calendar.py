@@ -5,12 +5,14 @@ Routes stay thin: pick the feed, let ``feeds.feed`` answer (304 or bytes), set t
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
 
 from icat.auth import current_actor
 from icat.calendar import feeds, services, specs
+from icat.calendar.links import current_engine
 from icat.core import clock
 from icat.meetings.queries import get_meeting
 from icat.registry.queries import get_entity
@@ -21,13 +23,23 @@ MIMETYPE = "text/calendar; charset=utf-8"
 
 
 def site() -> feeds.Site:
-    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    return _site(str(current_app.config["BASE_URL"]))
+
+
+@lru_cache(maxsize=8)
+def _site(base_url: str) -> feeds.Site:
+    base = base_url.rstrip("/")
     return feeds.Site(host=urlsplit(base).hostname or "localhost", base_url=base)
 
 
 def _respond(spec: feeds.FeedSpec, *, private: bool = False) -> Response:
     result = feeds.feed(
-        current_session(), spec, site=site(), today=clock.today(), client_has=request.if_none_match.contains
+        current_engine(),
+        current_session,
+        spec,
+        site=site(),
+        today=clock.today(),
+        client_has=request.if_none_match.contains,
     )
     response = Response(result.body or b"", status=200 if result.body is not None else 304)
     if result.body is not None:

@@ -29,6 +29,16 @@ class LRU:
                 self._data.move_to_end(key)
             return value
 
+    def get_many(self, keys: list[Hashable]) -> list[bytes | None]:
+        """Values for ``keys`` in order (None where absent), under one lock."""
+        with self._lock:
+            data = self._data
+            found = [data.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    data.move_to_end(key)
+            return found
+
     def put(self, key: Hashable, value: bytes) -> None:
         with self._lock:
             self._data[key] = value

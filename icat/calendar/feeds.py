@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.calendar import queries, render
@@ -42,9 +43,6 @@ class Site:
     base_url: str
 
 
-Scope = tuple[str, Site]  # (the counter's epoch, the site)
-
-
 @dataclass(frozen=True)
 class Feed:
     etag: str
@@ -58,15 +56,25 @@ def _etag(spec: FeedSpec, site: Site, state: State, today: date) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def feed(session: Session, spec: FeedSpec, *, site: Site, today: date, client_has: Callable[[str], bool]) -> Feed:
-    """The feed for a request; ``client_has(etag)`` tells whether If-None-Match names it."""
-    state = queries.feed_state(session)
+def feed(
+    engine: sa.Engine,
+    session: Callable[[], Session],
+    spec: FeedSpec,
+    *,
+    site: Site,
+    today: date,
+    client_has: Callable[[str], bool],
+) -> Feed:
+    """The feed for a request; ``client_has(etag)`` tells whether If-None-Match names it.
+    ``session()`` is called only when the body must be built, so a 304 or a cached body
+    never opens the request's session."""
+    state = queries.feed_state(engine)
     etag = _etag(spec, site, state, today)
     if client_has(etag):
         return Feed(etag, state.changed_at, None)
     body = BODIES.get(etag)
     if body is None:
-        body = build(session, spec, site=site, today=today, epoch=state.epoch)
+        body = build(session(), spec, site=site, today=today, epoch=state.epoch)
         BODIES.put(etag, body)
     return Feed(etag, state.changed_at, body)
 
@@ -74,52 +82,49 @@ def feed(session: Session, spec: FeedSpec, *, site: Site, today: date, client_ha
 def build(session: Session, spec: FeedSpec, *, site: Site, today: date, epoch: str) -> bytes:
     """The whole VCALENDAR, rendering only what no cached block covers. Block keys carry
     ``epoch`` and each row's version and ``updated_at``, so a reused id never hits."""
+    scope = f"{epoch}|{site.host}|{site.base_url}"
     tzids: list[str] = []
     blocks: list[bytes] = []
     if spec.observances:
-        blocks += _observance_blocks(session, (epoch, site))
+        blocks += _observance_blocks(session, site, scope)
     if spec.meetings is not None:
         keys = queries.meeting_keys(session, spec.meetings, today)
         tzids = [k.timezone for k in keys]
-        blocks += _meeting_blocks(session, keys, spec.meetings, (epoch, site), today)
+        blocks += _meeting_blocks(session, keys, spec.meetings, site, scope, today)
     return render.assemble(render.header(spec.name), tzids, blocks)
 
 
-def _meeting_key(key: MeetingKey, scope: Scope) -> tuple[object, ...]:
-    return ("meeting", key.id, key.version, key.updated_at, key.overrides_changed, key.overrides, scope)
-
-
 def _meeting_blocks(
-    session: Session, keys: list[MeetingKey], flt: MeetingFilter, scope: Scope, today: date
+    session: Session, keys: list[MeetingKey], flt: MeetingFilter, site: Site, scope: str, today: date
 ) -> list[bytes]:
-    site = scope[1]
-    found = {k.id: BLOCKS.get(_meeting_key(k, scope)) for k in keys}
-    missing = [meeting_id for meeting_id, block in found.items() if block is None]
+    cache_keys = [("meeting", k.id, k.version, k.updated_at, scope) for k in keys]
+    found = BLOCKS.get_many(cache_keys)
+    missing = [k.id for k, block in zip(keys, found, strict=True) if block is None]
     if missing:
-        by_key, wanted = {k.id: k for k in keys}, set(missing)
-        for meeting in queries.meetings_by_id(session, missing, flt, today):
-            if meeting.id not in wanted:
+        position = {k.id: i for i, k in enumerate(keys)}
+        for meeting, overrides in queries.meetings_by_id(session, missing, flt, today):
+            i = position.get(meeting.id)
+            if i is None or found[i] is not None:
                 continue
-            block = render.meeting_block(meeting, host=site.host, base_url=site.base_url)
-            found[meeting.id] = block
-            if meeting.id in by_key:
-                BLOCKS.put(_meeting_key(by_key[meeting.id], scope), block)
-    return [found[k.id] for k in keys if found[k.id] is not None]  # type: ignore[misc]
+            found[i] = render.meeting_block(meeting, overrides, host=site.host, base_url=site.base_url)
+            BLOCKS.put(cache_keys[i], found[i])
+    return [block for block in found if block is not None]
 
 
-def _observance_blocks(session: Session, scope: Scope) -> list[bytes]:
+def _observance_blocks(session: Session, site: Site, scope: str) -> list[bytes]:
     keys = queries.observance_keys(session)
-    site = scope[1]
-    found = {oid: BLOCKS.get(("observance", oid, version, updated, scope)) for oid, version, updated in keys}
-    missing = [oid for oid, block in found.items() if block is None]
+    cache_keys = [("observance", oid, version, updated, scope) for oid, version, updated in keys]
+    found = BLOCKS.get_many(cache_keys)
+    missing = [key[0] for key, block in zip(keys, found, strict=True) if block is None]
+    position = {key[0]: i for i, key in enumerate(keys)}
     for observance in queries.observances_by_id(session, missing) if missing else []:
-        block = render.observance_block(observance, host=site.host, base_url=site.base_url)
-        found[observance.id] = block
-        BLOCKS.put(("observance", observance.id, observance.version, observance.updated_at, scope), block)
-    return [found[oid] for oid, _version, _updated in keys if found[oid] is not None]  # type: ignore[misc]
+        i = position[observance.id]
+        found[i] = render.observance_block(observance, host=site.host, base_url=site.base_url)
+        BLOCKS.put(cache_keys[i], found[i])
+    return [block for block in found if block is not None]
 
 
 def single_meeting(meeting: Meeting, *, site: Site) -> bytes:
     """An "add to calendar" file for one meeting (rendered fresh: one event is cheap)."""
-    block = render.meeting_block(meeting, host=site.host, base_url=site.base_url)
+    block = render.meeting_block(meeting, meeting.overrides, host=site.host, base_url=site.base_url)
     return render.assemble(render.header(meeting.title), [meeting.timezone], [block])

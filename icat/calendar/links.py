@@ -1,10 +1,14 @@
-"""Absolute subscription links for a feed: https:// (or http://) and webcal://."""
+"""Flask glue of the feeds: absolute subscription links (https:// and webcal://) and the
+engine the change counter is read from."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, url_for
+
+from icat.extensions import db
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -21,3 +25,8 @@ def webcal(url: str) -> str:
 def feed_links(endpoint: str, **values: Any) -> dict[str, str]:
     url = absolute_url(endpoint, **values)
     return {"https": url, "webcal": webcal(url)}
+
+
+def current_engine() -> sa.Engine:
+    """The application's engine: a 304 reads one row on a pooled connection, no session."""
+    return db.engine

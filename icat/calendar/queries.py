@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, noload
 
 from icat.accounts.models import Token
-from icat.calendar.models import STATE_ID, FeedState
 from icat.core.actor import Actor
 from icat.meetings.models import Meeting, OccurrenceOverride, meeting_invitees
 from icat.meetings.queries import visible_clause
@@ -52,8 +51,6 @@ class MeetingKey:
     version: int
     updated_at: datetime
     timezone: str
-    overrides_changed: datetime | None
-    overrides: int
 
 
 @dataclass(frozen=True)
@@ -65,11 +62,23 @@ class State:
     changed_at: datetime
 
 
-def feed_state(session: Session) -> State:
-    """The counter; version 0 before any change was recorded."""
-    query = sa.select(FeedState.epoch, FeedState.version, FeedState.changed_at).where(FeedState.id == STATE_ID)
-    row = session.execute(query).first()
-    return State(*row) if row else State("none", 0, EPOCH)
+# One fixed statement, sent as text: measured (bench/feeds.py), building and compiling the
+# select on each request cost more than running it, and this read is nearly all a 304 costs.
+_STATE_SQL = "SELECT epoch, version, changed_at FROM calendar_feed_state WHERE id = 1"  # STATE_ID
+
+
+def _instant(value: datetime | str) -> datetime:
+    """SQLite hands back text, PostgreSQL an aware datetime; both become aware UTC."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def feed_state(engine: sa.Engine) -> State:
+    """The counter; version 0 before any change was recorded. Read on a pooled connection
+    of its own, not through the request's ORM session (which a 304 then never opens)."""
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql(_STATE_SQL).first()
+    return State(row[0], row[1], _instant(row[2])) if row else State("none", 0, EPOCH)
 
 
 def _visible(viewer: Viewer | None) -> sa.ColumnElement[bool]:
@@ -103,33 +112,29 @@ def _where(flt: MeetingFilter, today: date) -> list[sa.ColumnElement[bool]]:
 
 
 def meeting_keys(session: Session, flt: MeetingFilter, today: date) -> list[MeetingKey]:
-    """The feed's meetings in order, as keys only (one query, overrides aggregated)."""
-    ov = (
-        sa.select(
-            OccurrenceOverride.meeting_id,
-            sa.func.max(OccurrenceOverride.updated_at).label("changed"),
-            sa.func.count().label("n"),
-        )
-        .group_by(OccurrenceOverride.meeting_id)
-        .subquery()
-    )
-    query = (
-        sa.select(
-            Meeting.id, Meeting.version, Meeting.updated_at, Meeting.timezone, ov.c.changed, sa.func.coalesce(ov.c.n, 0)
-        )
-        .outerjoin(ov, ov.c.meeting_id == Meeting.id)
-        .where(*_where(flt, today))
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
+    """The feed's meetings in order, as keys only (one query). A moved or cancelled
+    occurrence touches its meeting (``meetings.services.touch``), so version and
+    ``updated_at`` cover the overrides too."""
+    query = sa.select(Meeting.__table__.c.id, Meeting.__table__.c.version, Meeting.updated_at, Meeting.timezone)
+    query = query.where(*_where(flt, today)).order_by(Meeting.starts_at, Meeting.id)
     return [MeetingKey(*row) for row in session.execute(query)]
 
 
-def meetings_by_id(session: Session, ids: Sequence[int], flt: MeetingFilter, today: date) -> list[Meeting]:
-    """Full rows (with overrides) of the given meetings of a feed: two queries. Beyond a
-    thousand ids the feed's own filter is cheaper than a huge IN list."""
-    query = sa.select(Meeting).options(lazyload(Meeting.invitees))
-    query = query.where(*_where(flt, today)) if len(ids) > 1000 else query.where(Meeting.id.in_(ids))
-    return list(session.scalars(query))
+def meetings_by_id(
+    session: Session, ids: Sequence[int], flt: MeetingFilter, today: date
+) -> list[tuple[Meeting, list[OccurrenceOverride]]]:
+    """Full rows of the given meetings of a feed, each with its overrides: two queries
+    whatever their number. Beyond a thousand ids the feed's own filter replaces the IN list."""
+    chosen = sa.select(Meeting.id).where(*_where(flt, today)) if len(ids) > 1000 else list(ids)
+    query = sa.select(Meeting).options(lazyload(Meeting.invitees), noload(Meeting.overrides))
+    meetings = list(session.scalars(query.where(Meeting.id.in_(chosen))))
+    overrides: dict[int, list[OccurrenceOverride]] = {m.id: [] for m in meetings}
+    query = sa.select(OccurrenceOverride).options(noload(OccurrenceOverride.meeting))
+    for override in session.scalars(query.where(OccurrenceOverride.meeting_id.in_(chosen))):
+        overrides[override.meeting_id].append(override)
+    for found in overrides.values():
+        found.sort(key=lambda o: o.recurrence_id)
+    return [(m, overrides[m.id]) for m in meetings]
 
 
 def observance_keys(session: Session) -> list[tuple[int, int, datetime]]:

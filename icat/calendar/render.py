@@ -10,7 +10,7 @@ byte-identical output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -97,20 +97,20 @@ def _override_event(meeting: Meeting, override: OccurrenceOverride, uid: str, ur
     return event
 
 
-def meeting_block(meeting: Meeting, *, host: str, base_url: str) -> bytes:
+def meeting_block(meeting: Meeting, overrides: Sequence[OccurrenceOverride], *, host: str, base_url: str) -> bytes:
     """The VEVENTs of one meeting: the event (with RRULE and EXDATEs when recurring) and one
     RECURRENCE-ID override per moved occurrence. UID ``meeting-<id>@<host>``."""
     uid, url = f"meeting-{meeting.id}@{host}", f"{base_url}/meetings/{meeting.id}"
     master = _meeting_event(meeting, uid, url)
-    overrides: list[Event] = []
+    extra: list[Event] = []
     if meeting.recurrence:
         master.add("rrule", vRecur.from_ical(meeting.recurrence.removeprefix("RRULE:")))
-        cancelled = [o for o in meeting.overrides if o.status == "cancelled"]
+        cancelled = [o for o in overrides if o.status == "cancelled"]
         if cancelled:
             master.add("exdate", [_local(o.recurrence_id, meeting.timezone) for o in cancelled])
-        moved = (o for o in meeting.overrides if o.status != "cancelled")
-        overrides = [_override_event(meeting, o, uid, url) for o in moved]
-    return b"".join(event.to_ical() for event in (master, *overrides))
+        moved = (o for o in overrides if o.status != "cancelled")
+        extra = [_override_event(meeting, o, uid, url) for o in moved]
+    return b"".join(event.to_ical() for event in (master, *extra))
 
 
 def _observance_event(observance: Observance, uid: str, on: date, summary: str) -> Event:

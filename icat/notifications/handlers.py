@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core import clock
+from icat.meetings.events import MeetingCancelled
 from icat.notifications.models import Notice
+from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.registry.events import EntityUpdated
 
 
@@ -19,3 +23,18 @@ def notify_focal_points_of_entity_change(session: Session, event: EntityUpdated)
     now = clock.now()
     params = {"acronym": event.acronym, "fields": sorted(event.changes), "version": event.version}
     session.add_all(Notice(user_id=uid, kind="entity_updated", params=params, created_at=now) for uid in focal_points)
+
+
+class AboutAMeeting(Protocol):
+    meeting_id: int
+
+
+def replan_reminders(session: Session, event: AboutAMeeting) -> None:
+    """Any change to a meeting (time, invitees, offsets, followers, occurrences): re-plan."""
+    replan_meeting(session, event.meeting_id)
+
+
+def notify_cancellation(session: Session, event: MeetingCancelled) -> None:
+    """Cancelled: pending reminders are cancelled and each recipient gets one notice."""
+    replan_meeting(session, event.meeting_id)
+    plan_cancellation_notices(session, event.meeting_id)

@@ -1,0 +1,91 @@
+"""Several real worker processes send reminders to a real SMTP server on loopback: every
+reminder exactly once; after a SIGKILL, none lost and at most the in-flight one repeated."""
+
+from __future__ import annotations
+
+import collections
+import signal
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core import clock
+from icat.core.actor import SYSTEM
+from icat.meetings import services as meetings
+from icat.notifications.models import Delivery
+from tests.conftest import count
+
+pytestmark = pytest.mark.slow
+MEETINGS, ENTITIES = 300, ("WGA", "WGB", "WGC")
+
+
+def _schedule_all_due_soon(session: Session, make_entity, make_user, lead: timedelta) -> None:
+    """300 meetings, 3 invited entities with one focal point each, all reminders due at once."""
+    for acronym in ENTITIES:
+        make_entity(acronym=acronym)
+        make_user("focal_point", entity=acronym, email=f"fp-{acronym.lower()}@icat.example")
+    starts = clock.now() + timedelta(hours=1) + lead
+    for n in range(MEETINGS):
+        meetings.create_meeting(
+            session,
+            actor=SYSTEM,
+            title=f"Coordination call {n}",
+            kind="coordination_call",
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=30),
+            timezone="Europe/Zurich",
+            invitees=list(ENTITIES),
+            reminder_offsets=["PT1H"],
+        )
+    session.commit()
+
+
+def _settings(smtp) -> dict[str, str]:
+    return {"ICAT_SMTP_HOST": "127.0.0.1", "ICAT_SMTP_PORT": str(smtp.port), "ICAT_DELIVERY_LEASE_SECONDS": "3"}
+
+
+def _sent_keys(session: Session) -> set[str]:
+    session.expire_all()
+    return set(session.scalars(sa.select(Delivery.key).where(Delivery.status == "sent")))
+
+
+def test_three_workers_send_900_reminders_exactly_once(session: Session, make_entity, make_user, start_worker, smtp):
+    workers = [start_worker(**_settings(smtp)) for _ in range(3)]
+    for worker in workers:
+        worker.wait_started()
+    _schedule_all_due_soon(session, make_entity, make_user, lead=timedelta(seconds=15))
+    keys = smtp.wait_for(MEETINGS * 3, timeout=180)
+    time.sleep(1)  # anything extra would arrive now
+    keys = smtp.keys()
+    assert [w.stop() for w in workers] == [0, 0, 0]
+    assert len(keys) == MEETINGS * 3, collections.Counter(keys).most_common(3)
+    assert len(set(keys)) == MEETINGS * 3  # no key twice
+    assert set(keys) == _sent_keys(session)
+    senders = [sum(1 for line in w.text().splitlines() if "deliver: DispatchStats" in line) for w in workers]
+    assert sum(1 for s in senders if s) >= 2, f"the work should be shared: {senders}"
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(session: Session, make_entity, make_user, start_worker, smtp):
+    victim, survivor = start_worker(**_settings(smtp)), start_worker(**_settings(smtp))
+    victim.wait_started()
+    survivor.wait_started()
+    _schedule_all_due_soon(session, make_entity, make_user, lead=timedelta(seconds=15))
+    deadline = time.monotonic() + 120
+    while len(smtp.keys()) < 150 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim.proc.send_signal(signal.SIGKILL)  # mid-batch: it holds leased rows
+    victim.proc.wait(timeout=10)
+    restarted = start_worker(**_settings(smtp))
+    restarted.wait_started()
+    smtp.wait_for(MEETINGS * 3, timeout=180)
+    deadline = time.monotonic() + 60
+    while count(session, Delivery, Delivery.status.in_(("pending", "sending"))) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert survivor.stop() == 0 and restarted.stop() == 0
+    keys = smtp.keys()
+    assert set(keys) == _sent_keys(session) and len(set(keys)) == MEETINGS * 3  # none lost
+    repeated = [k for k, n in collections.Counter(keys).items() if n > 1]
+    assert len(repeated) <= 1, repeated  # a worker has one message in flight at a time

@@ -1,0 +1,234 @@
+"""Reminders end to end in one process: meeting events → planned deliveries → a real SMTP
+server on loopback, with the worker's own job functions and a frozen clock."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from icat.core import clock
+from icat.core.actor import SYSTEM
+from icat.meetings import participation
+from icat.meetings import services as meetings
+from icat.notifications.mail import message_id
+from icat.notifications.models import Delivery, Notice
+from icat.worker import deliver_due, relay_outbox
+from tests.conftest import count
+
+T = datetime(2030, 3, 10, 13, 0, tzinfo=UTC)  # the meeting starts (14:00 in Vienna)
+PLANNED = T - timedelta(days=20)
+
+
+@pytest.fixture
+def people(session: Session, make_entity, make_user) -> dict[str, int]:
+    """ILO and UNHCR with a focal point each, OSCE with none, a viewer who will follow."""
+    for acronym in ("ILO", "UNHCR", "OSCE"):
+        make_entity(acronym=acronym, category="regional_organization" if acronym == "OSCE" else "un_secretariat")
+    ilo = make_user("focal_point", entity="ILO", email="ilo@icat.example", locale="fr", timezone="America/New_York")
+    unhcr = make_user("focal_point", entity="UNHCR", email="unhcr@icat.example")
+    viewer = make_user("viewer", email="follower@icat.example")
+    return {"ilo": ilo.id, "unhcr": unhcr.id, "viewer": viewer.id}
+
+
+@pytest.fixture
+def mailing_app(app: Flask, smtp) -> Flask:
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, DELIVERY_BACKOFF_SECONDS=60)
+    return app
+
+
+def tick(app: Flask, at: datetime) -> None:
+    """One pass of the worker at ``at``: relay events to handlers, then send what is due."""
+    with clock.frozen(at), app.app_context():
+        relay_outbox(app)
+        deliver_due(app)
+
+
+def schedule(session: Session, **fields) -> int:
+    with clock.frozen(PLANNED):
+        meeting = meetings.create_meeting(
+            session,
+            actor=SYSTEM,
+            title="Working group, spring session",
+            kind="working_group",
+            starts_at=T,
+            ends_at=T + timedelta(hours=3),
+            timezone="Europe/Vienna",
+            visibility="members",
+            location="Vienna International Centre",
+            invitees=["ILO", "UNHCR", "OSCE"],
+            **fields,
+        )
+        session.commit()
+    return meeting.id
+
+
+def rows(session: Session, **where) -> list[Delivery]:
+    session.expire_all()
+    query = sa.select(Delivery).filter_by(**where).order_by(Delivery.due_at, Delivery.key)
+    return list(session.scalars(query))
+
+
+def test_a_scheduled_meeting_plans_one_row_per_reminder_and_recipient(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    meeting_id = schedule(session)
+    with clock.frozen(PLANNED):
+        participation.follow(session, actor=_actor(session, people["viewer"]), meeting_id=meeting_id)
+        session.commit()
+    tick(mailing_app, PLANNED)
+    pending = rows(session, status="pending")
+    assert {(r.params["offset"], r.email) for r in pending} == {
+        (o, e) for o in ("P7D", "P1D") for e in ("ilo@icat.example", "unhcr@icat.example", "follower@icat.example")
+    }
+    assert {r.due_at for r in pending} == {T - timedelta(days=7), T - timedelta(days=1)}
+    assert f"meeting:{meeting_id}:P1D:seq0:user:{people['ilo']}" in {r.key for r in pending}
+    unreachable = rows(session, status="skipped")  # reported on the plan, not silently dropped
+    assert [(r.recipient_label, r.last_error) for r in unreachable] == [
+        ("OSCE", "OSCE has no focal point to remind.")
+    ] * 2
+    assert smtp.keys() == []  # nothing is due yet
+
+
+def _actor(session: Session, user_id: int):
+    from icat.accounts.models import User
+    from icat.accounts.services import actor_for
+
+    return actor_for(session.get(User, user_id))
+
+
+def test_due_reminders_are_sent_once_in_the_recipients_language_and_zone(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    meeting_id = schedule(session)
+    tick(mailing_app, PLANNED)
+    tick(mailing_app, T - timedelta(days=7, minutes=-1))
+    tick(mailing_app, T - timedelta(days=7, minutes=-2))  # a second tick sends nothing more
+    assert sorted(smtp.keys()) == sorted(r.key for r in rows(session, status="sent"))
+    assert len(smtp.keys()) == 2
+    french = next(m for m in smtp.messages if m["To"] == "ilo@icat.example")
+    body = french.get_body(preferencelist=("plain",)).get_content()
+    assert french["Subject"].startswith("Reminder: ") or french["Subject"].startswith("Rappel")
+    assert "America/New_York" in body and "Europe/Vienna" in body
+    assert "09:00" in body or "9:00" in body  # 13:00 UTC is 09:00 in New York (EDT on 10 March 2030)
+    assert "14:00" in body  # and 14:00 in Vienna
+    assert french["Message-ID"] == message_id(french["X-ICAT-Delivery"], "icat.test")
+    (attachment,) = list(french.iter_attachments())
+    calendar = icalendar.Calendar.from_ical(attachment.get_content())
+    (event,) = calendar.walk("VEVENT")
+    assert (str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"])) == (
+        "REQUEST",
+        f"meeting-{meeting_id}@icat.test",
+        0,
+    )
+    assert count(session, Notice, Notice.kind == "meeting_reminder") == 2  # the inbox has it too
+
+
+def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    meeting_id = schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    with clock.frozen(PLANNED + timedelta(days=1)):
+        meetings.update_meeting(
+            session,
+            actor=SYSTEM,
+            meeting_id=meeting_id,
+            version=1,
+            changes={"starts_at": T + timedelta(days=2), "ends_at": T + timedelta(days=2, hours=3)},
+        )
+        session.commit()
+    tick(mailing_app, PLANNED + timedelta(days=1))
+    assert {r.key.split(":")[3] for r in rows(session, status="cancelled")} == {"seq0"}
+    tick(mailing_app, T - timedelta(days=1, minutes=-1))  # the old reminder time: nothing
+    assert smtp.keys() == []
+    tick(mailing_app, T + timedelta(days=1, minutes=1))  # the new one: once per recipient
+    assert sorted(smtp.keys()) == sorted(f"meeting:{meeting_id}:P1D:seq1:user:{people[p]}" for p in ("ilo", "unhcr"))
+    with clock.frozen(T + timedelta(days=1, hours=2)):
+        meetings.cancel_meeting(session, actor=SYSTEM, meeting_id=meeting_id, reason="No quorum")
+        session.commit()
+    tick(mailing_app, T + timedelta(days=1, hours=2))
+    notices = [m for m in smtp.messages if ":cancelled:" in m["X-ICAT-Delivery"]]
+    assert sorted(m["To"] for m in notices) == ["ilo@icat.example", "unhcr@icat.example"]
+    (event,) = icalendar.Calendar.from_ical(next(notices[0].iter_attachments()).get_content()).walk("VEVENT")
+    calendar = icalendar.Calendar.from_ical(next(notices[0].iter_attachments()).get_content())
+    assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == f"meeting-{meeting_id}@icat.test" and int(event["SEQUENCE"]) == 2
+    assert rows(session, status="pending") == []
+
+
+def test_after_downtime_due_reminders_go_out_if_the_meeting_is_ahead_else_they_are_skipped(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    schedule(session)
+    tick(mailing_app, PLANNED)
+    tick(mailing_app, T - timedelta(hours=3))  # worker down for six days: both reminders are due
+    assert len(smtp.keys()) == 4  # P7D and P1D, late but before the meeting, once each
+    second = schedule(session, reminder_offsets=["PT1H"])
+    tick(mailing_app, PLANNED)
+    tick(mailing_app, T + timedelta(minutes=5))  # back only after the start
+    assert [
+        r.last_error for r in rows(session, status="skipped") if r.params.get("meeting_id") == second and r.user_id
+    ] == ["too late: the event it announces has started"] * 2
+    assert len(smtp.keys()) == 4
+
+
+def test_smtp_failures_back_off_retry_and_end_failed_but_nothing_is_lost(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    due = T - timedelta(days=1)
+    smtp.fail_with = "451 4.3.0 Try again later"
+    tick(mailing_app, due)
+    retrying = rows(session, status="pending")
+    assert {(r.attempts, r.lease_until, r.last_error[:26]) for r in retrying if r.user_id} == {
+        (1, due + timedelta(seconds=60), "SMTPDataError: (451, b'4.3")
+    }
+    tick(mailing_app, due + timedelta(seconds=30))  # still backing off
+    smtp.fail_with = None
+    assert smtp.keys() == []
+    tick(mailing_app, due + timedelta(seconds=61))
+    assert len(smtp.keys()) == 2 and len(rows(session, status="sent")) == 2
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends: nobody listens there
+
+
+def test_an_unreachable_smtp_server_ends_in_failed_rows_the_secretariat_can_see(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    mailing_app.config["SMTP_PORT"] = _closed_port()
+    at = T - timedelta(days=1)
+    for attempt in range(5):
+        tick(mailing_app, at)
+        at += timedelta(minutes=2**attempt + 1)
+    failed = rows(session, status="failed")
+    assert len(failed) == 2 and all(r.attempts == 5 and "ConnectionRefusedError" in r.last_error for r in failed)
+    assert smtp.keys() == []
+
+
+def test_a_restricted_meeting_reminds_only_its_invitees(session: Session, mailing_app: Flask, people, smtp) -> None:
+    meeting_id = schedule(session, reminder_offsets=["P1D"])
+    with clock.frozen(PLANNED):
+        participation.follow(session, actor=_actor(session, people["viewer"]), meeting_id=meeting_id)
+        session.commit()
+    tick(mailing_app, PLANNED)
+    assert "follower@icat.example" in {r.email for r in rows(session, status="pending")}
+    with clock.frozen(PLANNED):  # now restricted to its invitees: the follower is not one
+        meetings.update_meeting(
+            session, actor=SYSTEM, meeting_id=meeting_id, version=1, changes={"visibility": "restricted"}
+        )
+        session.commit()
+    tick(mailing_app, PLANNED)
+    assert {r.email for r in rows(session, status="pending")} == {"ilo@icat.example", "unhcr@icat.example"}
