@@ -27,6 +27,14 @@ STATE_LABELS = {
     "uncertain": _l("recorded, low or medium confidence"),
     "proposed": _l("proposed"),
 }
+DELIVERY_STATUS_LABELS = {
+    "pending": _l("planned"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+    "skipped": _l("skipped"),
+    "cancelled": _l("cancelled"),
+}
 EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),
     "EntityUpdated": _l("Entity changed"),
@@ -37,6 +45,7 @@ EVENT_LABELS = {
     "ChairTermStarted": _l("Co-chair term started"),
     "ChairTermMissing": _l("Co-chairs missing for a coming year"),
     "ChairUnwillingnessSet": _l("Unwilling co-chairs set"),
+    "DeliveryRetried": _l("Delivery retried"),
 }
 
 
@@ -64,6 +73,7 @@ def _template_helpers() -> dict[str, Any]:
         "category_label": lambda code: CATEGORY_LABELS.get(code, code),
         "event_label": lambda code: EVENT_LABELS.get(code, code),
         "state_label": lambda code: STATE_LABELS.get(code, code),
+        "delivery_status_label": lambda code: DELIVERY_STATUS_LABELS.get(code, code),
     }
 
 

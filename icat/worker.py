@@ -13,6 +13,7 @@ from icat.bootstrap import EVENT_HANDLERS
 from icat.core import outbox
 from icat.extensions import db
 from icat.notifications import dispatch
+from icat.notifications import jobs as notification_jobs
 from icat.notifications.mail import renderer
 from icat.notifications.mailer import mailer_from_config
 from icat.rotation import jobs as rotation_jobs
@@ -45,12 +46,13 @@ def relay_outbox(app: Flask) -> outbox.RelayStats:
 
 
 def daily_duties(app: Flask) -> list[str]:
-    """Job: the date-driven duties (chair handover on 1 January, missing-term warnings).
+    """Job: the date-driven duties (chair handover on 1 January, missing-term warnings,
+    observance campaigns a year ahead, recurring meetings' reminders).
 
     Checked every hour rather than once at midnight, so a worker restarted at any time
     catches up; once keys make each effect happen a single time.
     """
-    done = rotation_jobs.hand_over(session_factory())
+    done = rotation_jobs.hand_over(session_factory()) + notification_jobs.plan_ahead(session_factory())
     if done:
         log.info("daily duties: %s", "; ".join(done))
     return done

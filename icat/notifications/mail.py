@@ -4,14 +4,14 @@ meeting's own time beside it, a Message-ID derived from the key, and an iTIP .ic
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import Flask, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -24,6 +24,7 @@ from icat.core import clock
 from icat.meetings.models import Meeting
 from icat.notifications.dispatch import Renderer
 from icat.notifications.models import Delivery
+from icat.observances.labels import STEP_LABELS
 
 
 def message_id(key: str, host: str) -> str:
@@ -37,6 +38,9 @@ def _when(iso: str, zone: str, locale: str) -> str:
 
 def _subject(row: Delivery) -> str:
     title = row.params.get("title", "")
+    if row.kind == "campaign_step":
+        step = STEP_LABELS.get(row.params["step"], row.params["step"])
+        return _("%(name)s %(year)s: %(step)s", name=row.params["name"], year=row.params["year"], step=step)
     if row.kind == "meeting_cancelled":
         return _("Cancelled: %(title)s", title=title)
     return _("Reminder: %(title)s", title=title)
@@ -50,7 +54,7 @@ def itip(meeting: Meeting, *, method: str, host: str, base_url: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("method", method)
     head = cal.to_ical().removesuffix(FOOTER)
-    block = meeting_block(meeting, host=host, base_url=base_url)
+    block = meeting_block(meeting, meeting.overrides, host=host, base_url=base_url)
     return assemble(head, [meeting.timezone], [block])
 
 
@@ -58,6 +62,10 @@ def _context(row: Delivery, user: User | None, base_url: str) -> dict[str, Any]:
     locale, zone = (user.locale, user.timezone) if user else ("en", "UTC")
     params = row.params
     context: dict[str, Any] = {"p": params, "link": f"{base_url}/meetings/{params.get('meeting_id', '')}"}
+    if "observance" in params:
+        context["link"] = f"{base_url}/observances/{params['observance']}"
+        context["step_label"] = STEP_LABELS.get(params["step"], params["step"])
+        context["day"] = format_date(date.fromisoformat(params["day"]), "long", locale=locale)
     if "starts_at" in params:
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)

@@ -108,7 +108,7 @@ def wanted_reminders(session: Session, meeting: Meeting, now: datetime) -> list[
             for person in recipients:
                 key = f"meeting:{meeting.id}:{tag}{offset}:seq{occ.sequence}:{person.who}"
                 rows.append(
-                    _row(
+                    delivery_row(
                         key,
                         "meeting_reminder",
                         f"meeting:{meeting.id}",
@@ -121,7 +121,7 @@ def wanted_reminders(session: Session, meeting: Meeting, now: datetime) -> list[
     return rows
 
 
-def _row(
+def delivery_row(
     key: str,
     kind: str,
     subject: str,
@@ -193,7 +193,7 @@ def plan_cancellation_notices(session: Session, meeting_id: int) -> int:
         return 0
     params = _params(meeting, meeting.starts_at, meeting.ends_at, "") | {"reason": meeting.cancel_reason}
     rows = [
-        _row(
+        delivery_row(
             f"meeting:{meeting.id}:cancelled:seq{meeting.sequence}:{p.who}",
             "meeting_cancelled",
             f"meeting:{meeting.id}",

@@ -1,4 +1,4 @@
-"""Inbox reads."""
+"""Inbox and delivery reads."""
 
 from __future__ import annotations
 
@@ -7,10 +7,34 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.notifications.models import Notice
+from icat.accounts.permissions import REGISTRY_EDITORS, require_role
+from icat.core.actor import Actor
+from icat.meetings.queries import get_meeting
+from icat.notifications.models import Delivery, Notice
 
 
 def inbox(session: Session, user_id: int, *, limit: int = 100) -> Sequence[Notice]:
     """A user's newest notices first."""
     query = sa.select(Notice).where(Notice.user_id == user_id).order_by(Notice.id.desc()).limit(limit)
+    return session.scalars(query).all()
+
+
+def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> Sequence[Delivery]:
+    """A meeting's deliveries by due time: all of them for the secretariat, one's own for
+    others. Raises NotFound when the actor may not see the meeting."""
+    get_meeting(session, meeting_id, actor=actor)
+    query = (
+        sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}").order_by(Delivery.due_at, Delivery.key)
+    )
+    if actor is None or actor.role not in REGISTRY_EDITORS:
+        query = query.where(Delivery.user_id == (actor.user_id if actor else None))
+    return session.scalars(query).all()
+
+
+def problem_deliveries(
+    session: Session, *, actor: Actor | None, statuses: Sequence[str] = ("failed", "skipped"), limit: int = 200
+) -> Sequence[Delivery]:
+    """Failed and skipped deliveries, newest first (secretariat and admins)."""
+    require_role(actor, REGISTRY_EDITORS, "see failed deliveries")
+    query = sa.select(Delivery).where(Delivery.status.in_(statuses)).order_by(Delivery.updated_at.desc()).limit(limit)
     return session.scalars(query).all()

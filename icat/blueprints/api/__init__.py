@@ -19,5 +19,6 @@ from icat.blueprints.api import (  # noqa: E402,F401
     meetings,
     observances,
     openapi,
+    reminders,
     rotation,
 )

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from icat.activity.schemas import EventListArgsSchema, EventListSchema
 from icat.blueprints.api import bp
 from icat.meetings.schemas import API_ROUTES as MEETING_ROUTES
+from icat.notifications.schemas import API_ROUTES as REMINDER_ROUTES
 from icat.registry.schemas import (
     EntityCreateSchema,
     EntityListArgsSchema,
@@ -101,7 +102,8 @@ ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     },
 }
 ROUTES.update(MEETING_ROUTES)
-PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer"}
+ROUTES.update(REMINDER_ROUTES)
+PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer", "delivery_id": "integer"}
 
 
 def _operation(summary: str, query: Any, body: Any, out: Any, status: int, errors: tuple[int, ...]) -> dict[str, Any]:

@@ -1,0 +1,35 @@
+"""Reminder plans and the secretariat's view of deliveries that did not go out."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from icat.accounts.permissions import REGISTRY_EDITORS
+from icat.auth import current_actor, requires
+from icat.blueprints.api import bp
+from icat.notifications import queries, services
+from icat.notifications.schemas import DeliveryArgsSchema, DeliverySchema
+from icat.web import current_session, json_response, load_args, transactional
+
+
+@bp.get("/meetings/<int:meeting_id>/reminders")
+def meeting_reminders(meeting_id: int) -> Response:
+    rows = queries.reminder_plan(current_session(), actor=current_actor(), meeting_id=meeting_id)
+    return json_response({"items": DeliverySchema(many=True).dump(rows), "next_cursor": None})
+
+
+@bp.get("/deliveries")
+@requires(REGISTRY_EDITORS, "see failed deliveries")
+def deliveries_index() -> Response:
+    args = load_args(DeliveryArgsSchema())
+    statuses = (args["status"],) if "status" in args else ("failed", "skipped")
+    rows = queries.problem_deliveries(current_session(), actor=current_actor(), statuses=statuses)
+    return json_response({"items": DeliverySchema(many=True).dump(rows), "next_cursor": None})
+
+
+@bp.post("/deliveries/<int:delivery_id>/retry")
+@requires(REGISTRY_EDITORS, "retry deliveries")
+@transactional
+def deliveries_retry(delivery_id: int) -> Response:
+    row = services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)
+    return json_response(DeliverySchema().dump(row))

@@ -1,0 +1,43 @@
+"""Pages: a meeting's reminder plan, and deliveries that failed or were skipped."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from icat.auth import current_actor
+from icat.meetings.queries import get_meeting
+from icat.notifications import queries, services
+from icat.web import attempt, current_session
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.get("/meetings/<int:meeting_id>/reminders")
+@login_required
+def plan(meeting_id: int) -> str:
+    session, actor = current_session(), current_actor()
+    rows = queries.reminder_plan(session, actor=actor, meeting_id=meeting_id)
+    meeting = get_meeting(session, meeting_id, actor=actor)
+    return render_template("notifications/plan.html", meeting=meeting, rows=rows)
+
+
+@bp.get("/deliveries")
+@login_required
+def problems() -> str:
+    rows = queries.problem_deliveries(current_session(), actor=current_actor())
+    return render_template("notifications/problems.html", rows=rows, form=FlaskForm())
+
+
+@bp.post("/deliveries/<int:delivery_id>/retry")
+@login_required
+def retry(delivery_id: int) -> Response:
+    form = FlaskForm()
+    if form.validate_on_submit():
+        error = attempt(
+            lambda: services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)
+        )
+        flash(error.message if error else _("Delivery %(id)s is queued again.", id=delivery_id))
+    return redirect(url_for("reminders.problems"))
