@@ -46,6 +46,8 @@ EVENT_LABELS = {
     "ChairTermMissing": _l("Co-chairs missing for a coming year"),
     "ChairUnwillingnessSet": _l("Unwilling co-chairs set"),
     "DeliveryRetried": _l("Delivery retried"),
+    "ObservanceCreated": _l("Observance added"),
+    "ObservanceUpdated": _l("Observance changed"),
 }
 
 

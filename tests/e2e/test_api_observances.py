@@ -77,3 +77,19 @@ def test_the_world_day_page_counts_down_on_the_server_and_lists_themes(client: F
     assert "http://icat.test/calendar/observances.ics" in html
     with clock.frozen(datetime(2027, 7, 30, 9, tzinfo=UTC)):
         assert "Today is the day." in client.get("/world-day").get_data(as_text=True)
+
+
+def test_the_openapi_document_describes_observances_and_feed_tokens(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert set(spec["paths"]["/observances/{slug}"]) >= {"get", "patch"}
+    assert set(spec["paths"]["/feed-tokens"]) == {"get", "post"}
+    assert set(spec["paths"]["/feed-tokens/{token_id}"]) >= {"delete"}
+    schemas = spec["components"]["schemas"]
+    assert {"year", "theme", "confidence", "sources"} <= set(schemas["Theme"]["properties"])
+    assert {"id", "name", "token", "url", "webcal_url", "created_at", "last_used_at"} <= set(
+        schemas["FeedToken"]["properties"]
+    )
+
+
+def test_the_navigation_links_the_world_day(client: FlaskClient, seeded_day) -> None:
+    assert 'href="/world-day"' in client.get("/world-day").get_data(as_text=True)

@@ -13,8 +13,10 @@ from marshmallow import Schema, fields
 
 from icat.activity.schemas import EventListArgsSchema, EventListSchema
 from icat.blueprints.api import bp
+from icat.calendar.schemas import API_ROUTES as FEED_TOKEN_ROUTES
 from icat.meetings.schemas import API_ROUTES as MEETING_ROUTES
 from icat.notifications.schemas import API_ROUTES as REMINDER_ROUTES
+from icat.observances.schemas import API_ROUTES as OBSERVANCE_ROUTES
 from icat.registry.schemas import (
     EntityCreateSchema,
     EntityListArgsSchema,
@@ -102,8 +104,10 @@ ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     },
 }
 ROUTES.update(MEETING_ROUTES)
+ROUTES.update(OBSERVANCE_ROUTES)
+ROUTES.update(FEED_TOKEN_ROUTES)
 ROUTES.update(REMINDER_ROUTES)
-PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer", "delivery_id": "integer"}
+PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer", "token_id": "integer", "delivery_id": "integer"}
 
 
 def _operation(summary: str, query: Any, body: Any, out: Any, status: int, errors: tuple[int, ...]) -> dict[str, Any]:

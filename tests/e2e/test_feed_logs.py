@@ -1,0 +1,64 @@
+"""Private feed tokens never reach the logs (DESIGN §6): the Procfile's own gunicorn line
+serves a private feed, and neither its access log nor its error log carries the token."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from icat.accounts import services as accounts
+from icat.core.actor import SYSTEM
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _web_command(port: int) -> str:
+    """The ``web:`` line of the Procfile, on a test port."""
+    line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
+    return line.removeprefix("web:").strip().replace("${ICAT_PORT:-5000}", str(port))
+
+
+def _get(port: int, path: str) -> int:
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            status = conn.getresponse().status
+            conn.close()
+            return status
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not answer")
+
+
+@pytest.mark.slow
+def test_the_procfile_web_server_logs_private_feed_requests_redacted(
+    database_url: str, session: Session, make_user, free_port: int, tmp_path: Path
+) -> None:
+    user = make_user("viewer")
+    _token, raw = accounts.create_token(session, actor=SYSTEM, user=user, kind="feed", name="phone")
+    session.commit()
+    env = os.environ | {
+        "ICAT_DATABASE_URL": database_url,
+        "ICAT_SECRET_KEY": "test-only",
+        "ICAT_BASE_URL": "http://icat.test",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    with (tmp_path / "web.log").open("wb") as log:
+        proc = subprocess.Popen(_web_command(free_port), shell=True, cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            assert _get(free_port, f"/calendar/private/{raw}.ics") == 200
+            assert _get(free_port, "/calendar/private/not-a-token-at-all.ics") == 404
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    text = (tmp_path / "web.log").read_text()
+    assert raw not in text and "not-a-token-at-all" not in text
+    assert text.count("/calendar/private/[redacted]") == 2, text
