@@ -5,10 +5,12 @@ Routes stay thin: pick the feed, let ``feeds.feed`` answer (304 or bytes), set t
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.http import http_date
 
 from icat.auth import current_actor
 from icat.calendar import feeds, services, specs
@@ -41,16 +43,29 @@ def _respond(spec: feeds.FeedSpec, *, private: bool = False) -> Response:
         today=clock.today(),
         client_has=request.if_none_match.contains,
     )
-    response = Response(result.body or b"", status=200 if result.body is not None else 304)
-    if result.body is not None:
-        response.headers["Content-Type"] = MIMETYPE
-        response.headers["Content-Disposition"] = "inline; filename=icat.ics"
-    response.set_etag(result.etag)
-    response.last_modified = result.last_modified
-    response.headers["Cache-Control"] = ("private" if private else "public") + ", max-age=0, must-revalidate"
+    headers = _validators(result.etag, result.last_modified, private)
+    if result.body is None:
+        return Response(status=304, headers=headers)
+    headers["Content-Disposition"] = "inline; filename=icat.ics"
+    return Response(result.body, headers=headers, content_type=MIMETYPE)
+
+
+def _validators(etag: str, last_modified: datetime, private: bool) -> dict[str, str]:
+    """Strong ETag, Last-Modified and caching rules, built as plain strings: a 304 is
+    mostly this, so no header parsing or quoting helpers on its path."""
+    headers = {
+        "ETag": f'"{etag}"',  # hex digits only: nothing to escape
+        "Last-Modified": _http_date(last_modified),
+        "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
+    }
     if private:
-        response.headers["X-Robots-Tag"] = "noindex"
-    return response
+        headers["X-Robots-Tag"] = "noindex"
+    return headers
+
+
+@lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
 
 
 @bp.get("/icat.ics")

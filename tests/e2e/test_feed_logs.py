@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _web_command(port: int) -> str:
     """The ``web:`` line of the Procfile, on a test port."""
     line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:"))
-    return line.removeprefix("web:").strip().replace("${ICAT_PORT:-5000}", str(port))
+    return "exec " + line.removeprefix("web:").strip().replace("${ICAT_PORT:-5000}", str(port))
 
 
 def _get(port: int, path: str) -> int:
@@ -36,6 +36,14 @@ def _get(port: int, path: str) -> int:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not answer")
+
+
+def _wait_for_lines(path: Path, text: str, n: int) -> None:
+    """The access log is written after the response is sent: wait for it (at most 10 s)."""
+    for _ in range(100):
+        if path.read_text().count(text) >= n:
+            return
+        time.sleep(0.1)
 
 
 @pytest.mark.slow
@@ -56,6 +64,7 @@ def test_the_procfile_web_server_logs_private_feed_requests_redacted(
         try:
             assert _get(free_port, f"/calendar/private/{raw}.ics") == 200
             assert _get(free_port, "/calendar/private/not-a-token-at-all.ics") == 404
+            _wait_for_lines(tmp_path / "web.log", "/calendar/private/", 2)
         finally:
             proc.terminate()
             proc.wait(20)
