@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import feeds, outbox_relay
+from bench import deliveries, feeds, outbox_relay
 
 REPORT = Path(__file__).resolve().parent / "report.md"
 
@@ -23,6 +23,7 @@ def main() -> int:
     ]
     lines += outbox_relay.run()
     lines += feeds.run()
+    lines += deliveries.run()
     REPORT.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     print(f"\nreport written to {REPORT}")

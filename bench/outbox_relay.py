@@ -9,17 +9,13 @@ generic machinery (claiming, leases, ORM, event classes) costs on top.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 
-import flask_migrate
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from icat import create_app
+from bench.common import databases, migrated_app
 from icat.accounts import services as accounts
 from icat.accounts.models import User
 from icat.bootstrap import EVENT_HANDLERS
@@ -33,31 +29,6 @@ from icat.registry.events import EntityUpdated
 from icat.registry.models import Entity
 
 EVENTS = 2000
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _databases() -> list[tuple[str, str, object]]:
-    """(label, url, cleanup) for SQLite and, when a server answers, a fresh PostgreSQL database."""
-    found: list[tuple[str, str, object]] = []
-    folder = tempfile.mkdtemp(prefix="icat-bench-")
-    found.append(("SQLite", f"sqlite:///{folder}/bench.sqlite3", lambda: None))
-    server = os.environ.get("ICAT_TEST_DATABASE_URL", PG_DEFAULT)
-    try:
-        admin = sa.create_engine(
-            server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-        )
-        name = f"icat_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError:
-        return found
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    found.append(("PostgreSQL", sa.make_url(server).set(database=name).render_as_string(False), drop))
-    return found
 
 
 def _prepare(factory: sessionmaker[Session]) -> None:
@@ -124,10 +95,9 @@ def run() -> list[str]:
         "| database | relay events/s | ceiling events/s | ratio |",
         "|---|---:|---:|---:|",
     ]
-    for label, url, cleanup in _databases():
-        app = create_app({"TESTING": True, "DATABASE_URL": url})
+    for label, url, cleanup in databases():
+        app = migrated_app(url)
         with app.app_context():
-            flask_migrate.upgrade()
             engine = db.engine
         factory = sessionmaker(bind=engine, expire_on_commit=False)
         try:
@@ -140,5 +110,5 @@ def run() -> list[str]:
             lines.append(f"| {label} | {relay_rate:,.0f} | {ceiling_rate:,.0f} | {relay_rate / ceiling_rate:.2f} |")
         finally:
             engine.dispose()
-            cleanup()  # type: ignore[operator]
+            cleanup()
     return [*lines, ""]

@@ -152,19 +152,16 @@ def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
         .with_for_update(skip_locked=True)
     )
     with session_factory() as session:
-        session.execute(
+        # RETURNING: finding the rows again by token would scan the whole table (no index).
+        rows = session.execute(
             sa.update(OutboxEvent)
             .where(OutboxEvent.id.in_(due))
             .values(lease_until=now + timedelta(seconds=cfg.lease_seconds), claimed_by=token)
+            .returning(OutboxEvent.id, OutboxEvent.type, OutboxEvent.payload)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
         session.commit()
-        rows = session.execute(
-            sa.select(OutboxEvent.id, OutboxEvent.type, OutboxEvent.payload)
-            .where(OutboxEvent.claimed_by == token)
-            .order_by(OutboxEvent.id)
-        )
-        return [Claimed(*row) for row in rows]
+        return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
 
 def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, handler: Handler) -> None:

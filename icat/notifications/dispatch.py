@@ -74,15 +74,16 @@ def claim(session_factory: SessionFactory, cfg: DispatchConfig) -> tuple[str, li
         .with_for_update(skip_locked=True)
     )
     with session_factory() as session:
-        session.execute(
+        # RETURNING: finding the rows again by token would scan the whole table (no index).
+        rows = session.execute(
             sa.update(Delivery)
             .where(Delivery.id.in_(due))
             .values(status="sending", lease_until=now + timedelta(seconds=cfg.lease_seconds), claimed_by=token)
+            .returning(Delivery.id, Delivery.due_at)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
         session.commit()
-        ids = session.scalars(sa.select(Delivery.id).where(Delivery.claimed_by == token).order_by(Delivery.due_at))
-        return token, list(ids)
+        return token, [row.id for row in sorted(rows, key=lambda r: (r.due_at, r.id))]
 
 
 def _settle(

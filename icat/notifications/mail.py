@@ -4,6 +4,7 @@ meeting's own time beside it, a Message-ID derived from the key, and an iTIP .ic
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822
@@ -78,8 +79,16 @@ def renderer(app: Flask) -> Renderer:
     base_url = app.config["BASE_URL"].rstrip("/")
     host = urlsplit(base_url).hostname or "localhost"
 
+    def cached(session: Session, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """Per-session (one batch) cache: the identity map holds rows only weakly, so without
+        it every message reloaded its user and meeting and rebuilt the same .ics."""
+        cache = session.info.setdefault("icat_render_cache", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def render(session: Session, row: Delivery) -> EmailMessage:
-        user = session.get(User, row.user_id) if row.user_id else None
+        user = cached(session, ("user", row.user_id), lambda: session.get(User, row.user_id)) if row.user_id else None
         with force_locale(user.locale if user else "en"):
             subject = _subject(row)
             body = render_template(f"email/{row.kind}.txt", **_context(row, user, base_url))
@@ -89,10 +98,17 @@ def renderer(app: Flask) -> Renderer:
         message["Message-ID"] = message_id(row.key, host)
         message["X-ICAT-Delivery"] = row.key
         message.set_content(body)
-        meeting = session.get(Meeting, row.params["meeting_id"]) if "meeting_id" in row.params else None
+        meeting_id = row.params.get("meeting_id")
+        meeting = (
+            cached(session, ("meeting", meeting_id), lambda: session.get(Meeting, meeting_id)) if meeting_id else None
+        )
         if meeting is not None:
             method = "CANCEL" if row.kind == "meeting_cancelled" else "REQUEST"
-            ics = itip(meeting, method=method, host=host, base_url=base_url)
+            ics = cached(
+                session,
+                ("ics", meeting.id, meeting.version, method),
+                lambda: itip(meeting, method=method, host=host, base_url=base_url),
+            )
             message.add_attachment(
                 ics, maintype="text", subtype="calendar", filename="invite.ics", params={"method": method}
             )
