@@ -25,6 +25,7 @@ run: venv
 	  $(FLASK) icat seed && \
 	  $(FLASK) icat ensure-admin && \
 	  echo "ICAT Workspace: http://127.0.0.1:$${ICAT_PORT:-5000}  (Ctrl-C stops web and worker)" && \
+	  { test -n "$${ICAT_SMTP_HOST:-}" || echo "Mail: ICAT_SMTP_HOST is not set, so mails are written to instance/outbox-mail/ instead."; } && \
 	  exec $(BIN)/honcho start
 
 test: venv
