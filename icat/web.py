@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow
@@ -72,6 +73,24 @@ def if_match_version() -> int | None:
     if not tag.isdigit():
         raise BadRequest('If-Match must be an ETag this API sent, such as "3".')
     return int(tag)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """An edit's changes and the version it was made against (DESIGN §7)."""
+
+    changes: dict[str, Any]
+    version: int | None
+    from_header: bool  # a stale If-Match answers 412, a stale body version 409
+
+
+def load_edit(schema: marshmallow.Schema, *, partial: bool = True) -> Edit:
+    """Parse an edit's JSON body; the version comes from ``If-Match`` or, failing that, from
+    the body's ``version`` field, which is never part of the changes."""
+    changes = load_json(schema, partial=partial)
+    body_version = changes.pop("version", None)
+    header = if_match_version()
+    return Edit(changes, header if header is not None else body_version, header is not None)
 
 
 def encode_cursor(key: Any) -> str:

@@ -19,9 +19,9 @@ from icat.registry.schemas import (
 from icat.web import (
     current_session,
     decode_cursor,
-    if_match_version,
     json_response,
     load_args,
+    load_edit,
     load_json,
     page,
     transactional,
@@ -59,14 +59,13 @@ def entities_show(acronym: str) -> Response:
 @requires(REGISTRY_EDITORS, "change entities")
 @transactional
 def entities_update(acronym: str) -> Response:
-    changes = load_json(EntityPatchSchema(), partial=True)
-    header_version = if_match_version()
+    edit = load_edit(EntityPatchSchema())
     entity = services.update_entity(
         current_session(),
         actor=current_actor(),
         acronym=acronym,
-        version=header_version if header_version is not None else changes.get("version"),
-        changes={k: v for k, v in changes.items() if k != "version"},
-        version_from_header=header_version is not None,
+        version=edit.version,
+        changes=edit.changes,
+        version_from_header=edit.from_header,
     )
     return json_response(dump_entity(entity), version=entity.version)

@@ -15,7 +15,7 @@ from icat.rotation.schemas import (
     PlanItemSchema,
     UnwillingPutSchema,
 )
-from icat.web import current_session, if_match_version, json_response, load_args, load_json, transactional
+from icat.web import current_session, json_response, load_args, load_edit, load_json, transactional
 
 
 @bp.get("/chair-terms")
@@ -28,17 +28,14 @@ def chair_terms_index() -> Response:
 @requires(REGISTRY_EDITORS, "record co-chairs")
 @transactional
 def chair_terms_put(year: int) -> Response:
-    data = load_json(ChairTermPutSchema())
-    header = if_match_version()
-    version = header if header is not None else data.pop("version", None)
-    data.pop("version", None)
+    edit = load_edit(ChairTermPutSchema(), partial=False)
     term = services.record_term(
         current_session(),
         actor=current_actor(),
         year=year,
-        version=version,
-        version_from_header=header is not None,
-        **data,
+        version=edit.version,
+        version_from_header=edit.from_header,
+        **edit.changes,
     )
     return json_response(ChairTermSchema().dump(term), version=term.version)
 
