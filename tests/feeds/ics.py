@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import icalendar
@@ -22,13 +22,16 @@ def check_wire(body: bytes) -> None:
 
 
 def parse(body: bytes) -> icalendar.Calendar:
-    """Parse with icalendar and vobject (they must agree on the events) after the wire checks."""
+    """Parse with icalendar, vobject and recurring-ical-events after the wire checks: the
+    first two must agree on the events, and the third must expand every one of them."""
     check_wire(body)
     cal = icalendar.Calendar.from_ical(body)
     with_vobject = vobject.readOne(body.decode("utf-8"))
     uids_icalendar = sorted(str(e["UID"]) for e in cal.walk("VEVENT"))
     uids_vobject = sorted(e.uid.value for e in getattr(with_vobject, "vevent_list", []))
     assert uids_icalendar == uids_vobject
+    expanded = {str(e["UID"]) for e in expand(body, date(2000, 1, 1), date(2046, 1, 1))}
+    assert expanded == set(uids_icalendar)
     return cal
 
 
