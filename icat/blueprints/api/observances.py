@@ -11,7 +11,7 @@ from icat.core import clock
 from icat.observances import services
 from icat.observances.queries import get_observance, list_observances
 from icat.observances.schemas import ObservancePatchSchema, dump_observance
-from icat.web import current_session, if_match_version, json_response, load_json, transactional
+from icat.web import current_session, json_response, load_edit, transactional
 
 
 @bp.get("/observances")
@@ -31,14 +31,13 @@ def observances_show(slug: str) -> Response:
 @requires(REGISTRY_EDITORS, "change observances")
 @transactional
 def observances_update(slug: str) -> Response:
-    changes = load_json(ObservancePatchSchema())  # no field is required; nested ones are
-    header_version = if_match_version()
+    edit = load_edit(ObservancePatchSchema(), partial=False)  # no field is required; nested ones are
     observance = services.update_observance(
         current_session(),
         actor=current_actor(),
         slug=slug,
-        version=header_version if header_version is not None else changes.get("version"),
-        changes={k: v for k, v in changes.items() if k != "version"},
-        version_from_header=header_version is not None,
+        version=edit.version,
+        changes=edit.changes,
+        version_from_header=edit.from_header,
     )
     return json_response(dump_observance(observance, clock.today()), version=observance.version)
