@@ -34,6 +34,7 @@ from icat.web import (
     if_match_version,
     json_response,
     load_args,
+    load_edit,
     load_json,
     page,
     transactional,
@@ -71,15 +72,14 @@ def meetings_show(meeting_id: int) -> Response:
 @requires(EDITORS, "change meetings")
 @transactional
 def meetings_update(meeting_id: int) -> Response:
-    changes = load_json(MeetingPatchSchema(), partial=True)
-    header = if_match_version()
+    edit = load_edit(MeetingPatchSchema())
     meeting = services.update_meeting(
         current_session(),
         actor=current_actor(),
         meeting_id=meeting_id,
-        version=header if header is not None else changes.pop("version", None),
-        changes={k: v for k, v in changes.items() if k != "version"},
-        version_from_header=header is not None,
+        version=edit.version,
+        changes=edit.changes,
+        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
