@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from icat.accounts import queries as account_queries
 from icat.accounts import services as accounts
@@ -69,8 +69,6 @@ def login() -> Response | tuple[str, int] | str:
 @login_required
 @transactional
 def logout() -> Response:
-    from flask_login import current_user
-
     accounts.log_out(current_session(), key=current_user.get_id())
     logout_user()
     return redirect(url_for("pages.index"))
