@@ -9,7 +9,10 @@ from __future__ import annotations
 from icat.core.outbox import HandlerTable
 from icat.meetings.events import (
     MeetingCancelled,
+    MeetingConfirmed,
+    MeetingDeclined,
     MeetingFollowed,
+    MeetingProposed,
     MeetingRescheduled,
     MeetingScheduled,
     MeetingUnfollowed,
@@ -17,7 +20,14 @@ from icat.meetings.events import (
     OccurrenceCancelled,
     OccurrenceMoved,
 )
-from icat.notifications.handlers import notify_cancellation, notify_focal_points_of_entity_change, replan_reminders
+from icat.notifications.handlers import (
+    notify_cancellation,
+    notify_focal_points_of_entity_change,
+    notify_meeting_proposed,
+    notify_proposal_confirmed,
+    notify_proposal_declined,
+    replan_reminders,
+)
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
 from icat.rotation.handlers import notify_term_missing, notify_term_started
@@ -35,4 +45,9 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingFollowed: [replan_reminders],
     MeetingUnfollowed: [replan_reminders],
     MeetingCancelled: [notify_cancellation],
+    # Proposals: no reminders while proposed (planning skips them); confirming also raises
+    # MeetingScheduled, which plans them above.
+    MeetingProposed: [notify_meeting_proposed],
+    MeetingConfirmed: [notify_proposal_confirmed],
+    MeetingDeclined: [notify_proposal_declined],
 }

@@ -40,9 +40,35 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _sqlite_check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)  # the pooled connection goes back to the app
+
+
+def _sqlite_foreign_keys(connection, *, on):
+    """Batch operations rebuild a SQLite table (copy, drop, rename). With foreign keys on,
+    dropping the old table would cascade and empty every table pointing at it (rebuilding
+    ``meetings`` would delete all invitees, RSVPs, minutes...). The pragma does nothing
+    inside a transaction, so it is set here, outside the migrations' transactions."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _sqlite_check_foreign_keys(connection):
+    """With enforcement off, a migration could leave dangling references: refuse loudly."""
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.commit()
+    if dangling:
+        raise RuntimeError(f"Migrations left rows pointing at nothing (table, rowid, parent, fk): {dangling[:10]}")
 
 
 if context.is_offline_mode():

@@ -255,4 +255,5 @@ def smtp(free_port: int) -> Iterator[Any]:
         yield sink
 
 
+from tests.support.proposals import cast  # noqa: E402,F401  (fixture: who proposes meetings, who decides)
 from tests.support.workers import start_worker  # noqa: E402,F401  (fixture: real worker processes)

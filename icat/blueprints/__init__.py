@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from icat.blueprints.api import bp as api_bp
     from icat.blueprints.health import bp as health_bp
     from icat.blueprints.meeting_pages import bp as meetings_bp
+    from icat.blueprints.meeting_record_pages import bp as meeting_records_bp
     from icat.blueprints.pages import bp as pages_bp
     from icat.blueprints.reminder_pages import bp as reminders_bp
     from icat.blueprints.rotation import bp as rotation_bp
@@ -16,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(meeting_records_bp)
     app.register_blueprint(rotation_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(api_bp)

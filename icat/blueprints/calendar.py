@@ -15,8 +15,8 @@ from werkzeug.http import http_date
 from icat.auth import current_actor
 from icat.calendar import feeds, services, specs
 from icat.calendar.links import current_engine
+from icat.calendar.queries import meeting_for_calendar
 from icat.core import clock
-from icat.meetings.queries import get_meeting
 from icat.registry.queries import get_entity
 from icat.web import current_session, transactional
 
@@ -97,7 +97,7 @@ def private_feed(token: str) -> Response:
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int) -> Response:
-    meeting = get_meeting(current_session(), meeting_id, actor=current_actor())
+    meeting = meeting_for_calendar(current_session(), meeting_id, current_actor())
     body = feeds.single_meeting(meeting, site=site())
     response = Response(body, headers={"Content-Type": MIMETYPE})
     response.headers["Content-Disposition"] = f"attachment; filename=meeting-{meeting_id}.ics"

@@ -1,8 +1,11 @@
-"""Meeting pages: the calendar (month grid and list), one meeting, and the secretariat's form.
-Server-rendered, working without JavaScript; times in the viewer's zone and the meeting's."""
+"""Meeting pages: the calendar (month grid and list), one meeting, and the meeting form (the
+secretariat schedules; a co-chair's focal point proposes, and the secretariat confirms or
+declines on the meeting page). Server-rendered, working without JavaScript; times in the
+viewer's zone and the meeting's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +17,31 @@ from icat.auth import current_actor, requires
 from icat.blueprints.meeting_format import register_filters, viewer_zone
 from icat.calendar.links import feed_links
 from icat.core import clock
-from icat.meetings import documents, participation, services
-from icat.meetings.forms import FIELD_MAP, CancelForm, DocumentForm, FollowForm, MeetingForm, RsvpForm, choices
+from icat.meetings import documents, participation, proposals, services
+from icat.meetings.forms import (
+    FIELD_MAP,
+    CancelForm,
+    DeclineForm,
+    DocumentForm,
+    FollowForm,
+    MeetingForm,
+    ProposalActionForm,
+    RsvpForm,
+    choices,
+)
 from icat.meetings.markdown import render as markdown
 from icat.meetings.models import KINDS
 from icat.meetings.month import month_view
-from icat.meetings.queries import get_meeting, is_following, rsvp_entities
+from icat.meetings.queries import (
+    get_meeting,
+    is_following,
+    may_change_proposal,
+    meeting_to_change,
+    proposal_years,
+    rsvp_entities,
+)
 from icat.meetings.schemas import CalendarArgsSchema
-from icat.meetings.services import EDITORS
+from icat.meetings.services import EDITORS, PROPOSERS
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web import attempt, current_session, load_args, show_errors
 
@@ -61,6 +81,7 @@ def calendar() -> str:
         entities=list_entities(current_session(), EntityFilter()),
         feed=_feed(args),
         can_edit=_can_edit(),
+        can_propose=bool(proposal_years(current_session(), current_actor())),
     )
 
 
@@ -86,6 +107,10 @@ def _show(meeting_id: int, rsvp_form: RsvpForm | None = None, status: int = 200)
         follow_form=FollowForm(prefix="follow"),
         following=is_following(session, meeting.id, actor),
         can_edit=_can_edit(),
+        own_proposal=may_change_proposal(actor, meeting) and not _can_edit(),
+        confirm_form=ProposalActionForm(prefix="confirm"),
+        decline_form=DeclineForm(prefix="decline"),
+        withdraw_form=ProposalActionForm(prefix="withdraw"),
         ics_url=url_for("calendar.meeting_ics", meeting_id=meeting.id),
     ), status
 
@@ -102,35 +127,41 @@ def _meeting_form() -> MeetingForm:
     return form
 
 
-def _form_page(form: MeetingForm, meeting_id: int | None, status: int = 200) -> tuple[str, int]:
-    return render_template("meetings/form.html", form=form, meeting_id=meeting_id), status
+def _form_page(
+    form: MeetingForm, meeting_id: int | None, status: int = 200, proposing: bool = False
+) -> tuple[str, int]:
+    return render_template("meetings/form.html", form=form, meeting_id=meeting_id, proposing=proposing), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS, "schedule meetings")
+@requires(EDITORS | PROPOSERS, "schedule meetings")
 def new() -> Response | tuple[str, int]:
-    form = _meeting_form()
+    # The secretariat schedules; a co-chair's focal point proposes (anyone else: 403).
+    status = proposals.submission_status(current_session(), current_actor())
+    form, proposing = _meeting_form(), status == "proposed"
     if not form.validate_on_submit():
-        return _form_page(form, None, 422 if form.errors else 200)
+        return _form_page(form, None, 422 if form.errors else 200, proposing)
     made: list[int] = []
     error = attempt(
-        lambda: made.append(services.create_meeting(current_session(), actor=current_actor(), **form.to_fields()).id)
+        lambda: made.append(
+            proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()).id
+        )
     )
     if error:
         show_errors(form, error, FIELD_MAP)
-        return _form_page(form, None, error.status)
-    flash(_("Meeting scheduled."))
+        return _form_page(form, None, error.status, proposing)
+    flash(_("Meeting proposed: the secretariat confirms or declines it.") if proposing else _("Meeting scheduled."))
     return redirect(url_for("meetings.detail", meeting_id=made[0]))
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS, "change meetings")
+@requires(EDITORS | PROPOSERS, "change meetings")
 def edit(meeting_id: int) -> Response | tuple[str, int]:
     form = _meeting_form()
     if request.method == "GET":
-        form.fill(get_meeting(current_session(), meeting_id, actor=current_actor()))
+        form.fill(meeting_to_change(current_session(), meeting_id, current_actor()))
         return _form_page(form, meeting_id)
     if not form.validate_on_submit():
         return _form_page(form, meeting_id, 422)
@@ -239,3 +270,71 @@ def document(meeting_id: int, document_id: int) -> Response:
     )
     path = Path(current_app.instance_path) / doc.stored_path
     return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
+
+
+def _act(
+    meeting_id: int, form: ProposalActionForm, action: Callable[[], object], done: str, then: str
+) -> Response | tuple[str, int]:
+    """A proposal's button: check the form, run the service in its own unit of work, and
+    show the meeting again with the refusal, or go on to ``then`` with ``done`` flashed."""
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _show(meeting_id, status=422)
+    error = attempt(action)
+    if error:
+        flash(error.message)
+        return _show(meeting_id, status=error.status)
+    flash(done)
+    return redirect(then)
+
+
+@bp.post("/<int:meeting_id>/confirm")
+@login_required
+@requires(EDITORS, "confirm proposed meetings")
+def confirm(meeting_id: int) -> Response | tuple[str, int]:
+    form = ProposalActionForm(prefix="confirm")
+    return _act(
+        meeting_id,
+        form,
+        lambda: proposals.confirm_proposal(
+            current_session(), actor=current_actor(), meeting_id=meeting_id, version=form.version_number()
+        ),
+        _("Meeting confirmed: it is on the calendar now."),
+        url_for("meetings.detail", meeting_id=meeting_id),
+    )
+
+
+@bp.post("/<int:meeting_id>/decline")
+@login_required
+@requires(EDITORS, "decline proposed meetings")
+def decline(meeting_id: int) -> Response | tuple[str, int]:
+    form = DeclineForm(prefix="decline")
+    return _act(
+        meeting_id,
+        form,
+        lambda: proposals.decline_proposal(
+            current_session(),
+            actor=current_actor(),
+            meeting_id=meeting_id,
+            reason=form.reason.data or "",
+            version=form.version_number(),
+        ),
+        _("Proposal declined; the proposer is told."),
+        url_for("meetings.calendar"),
+    )
+
+
+@bp.post("/<int:meeting_id>/withdraw")
+@login_required
+@requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
+def withdraw(meeting_id: int) -> Response | tuple[str, int]:
+    form = ProposalActionForm(prefix="withdraw")
+    return _act(
+        meeting_id,
+        form,
+        lambda: proposals.withdraw_proposal(
+            current_session(), actor=current_actor(), meeting_id=meeting_id, version=form.version_number()
+        ),
+        _("Proposal withdrawn."),
+        url_for("meetings.calendar"),
+    )

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, lazyload, noload
 
 from icat.accounts.models import Token
 from icat.core.actor import Actor
+from icat.core.errors import NotFound
 from icat.meetings.models import Meeting, OccurrenceOverride, meeting_invitees
-from icat.meetings.queries import visible_clause
+from icat.meetings.queries import get_meeting, visible_clause
 from icat.observances.models import Observance
 
 CANCELLED_KEPT_DAYS = 30
@@ -93,10 +94,12 @@ def _invites(entity_id: int | None) -> sa.ColumnElement[bool]:
 
 def _where(flt: MeetingFilter, today: date) -> list[sa.ColumnElement[bool]]:
     """Filters of a feed. Cancelled meetings stay 30 days (counted in whole days, so the
-    result changes at most once a day); rows known only to the month or year are left out."""
+    result changes at most once a day); rows known only to the month or year are left out;
+    proposals never come in, whoever's feed it is: they are not on anyone's calendar yet."""
     since = datetime.combine(today - timedelta(days=CANCELLED_KEPT_DAYS), time(), tzinfo=UTC)
     clauses = [
         _visible(flt.viewer),
+        Meeting.status != "proposed",
         Meeting.date_precision.in_(("minute", "day")),
         sa.or_(Meeting.status != "cancelled", Meeting.cancelled_at >= since),
     ]
@@ -135,6 +138,15 @@ def meetings_by_id(
     for found in overrides.values():
         found.sort(key=lambda o: o.recurrence_id)
     return [(m, overrides[m.id]) for m in meetings]
+
+
+def meeting_for_calendar(session: Session, meeting_id: int, actor: Actor | None) -> Meeting:
+    """A meeting's "add to calendar" source: one ``actor`` may see that is on the calendar.
+    NotFound for a proposal too, even for those who may read it: it is not scheduled."""
+    meeting = get_meeting(session, meeting_id, actor=actor)
+    if meeting.status == "proposed":
+        raise NotFound(f"Meeting {meeting_id} is a proposal, not on any calendar yet.")
+    return meeting
 
 
 def observance_keys(session: Session) -> list[tuple[int, int, datetime]]:

@@ -140,3 +140,53 @@ class MeetingUnfollowed(_MeetingEvent):
     """A user stopped following the meeting."""
 
     user_id: int
+
+
+@dataclass(frozen=True)
+class MeetingProposed(_MeetingEvent):
+    """A co-chair's focal point proposed a meeting (``status = proposed``). It is on no
+    calendar and has no reminders until the secretariat confirms it. ``entity`` is the
+    proposing entity's acronym, ``proposed_by`` the person's user id."""
+
+    title: str
+    kind: str
+    starts_at: str
+    ends_at: str
+    timezone: str
+    visibility: str
+    recurrence: str | None
+    entity: str
+    proposed_by: int | None
+    invitees: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeetingConfirmed(_MeetingEvent):
+    """The secretariat confirmed a proposal: the meeting is scheduled now. Raised together
+    with MeetingScheduled, which plans its reminders like any newly scheduled meeting."""
+
+    title: str
+    entity: str | None
+    proposed_by: int | None
+    sequence: int
+
+
+@dataclass(frozen=True)
+class MeetingDeclined(_MeetingEvent):
+    """The secretariat declined a proposal. The row is deleted: it was never on a calendar."""
+
+    title: str
+    starts_at: str
+    reason: str
+    entity: str | None
+    proposed_by: int | None
+
+
+@dataclass(frozen=True)
+class MeetingProposalWithdrawn(_MeetingEvent):
+    """The proposer (or the secretariat) withdrew a proposal. The row is deleted."""
+
+    title: str
+    starts_at: str
+    entity: str | None
+    proposed_by: int | None

@@ -136,3 +136,19 @@ class DocumentForm(FlaskForm):
 
 class FollowForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class ProposalActionForm(FlaskForm):
+    """Confirm or withdraw a proposal: the CSRF token and the version the page showed, so a
+    proposal changed meanwhile is not confirmed unseen."""
+
+    version = HiddenField()
+
+    def version_number(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class DeclineForm(ProposalActionForm):
+    reason = TextAreaField(
+        _l("Why (optional, shown to the proposer)"), validators=[Length(max=LIMITS["cancel_reason"])]
+    )

@@ -13,12 +13,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from icat.accounts.models import User
 from icat.core.db import Base, JSONType
 from icat.registry.models import Entity
 
 KINDS = ("working_group", "principals", "coordination_call", "briefing", "other")
 VISIBILITIES = ("public", "members", "restricted")
-STATUSES = ("scheduled", "cancelled")
+# "proposed": asked for by a co-chair's focal point, waiting for the secretariat; on no
+# calendar, in no feed, with no reminders until confirmed (``icat.meetings.proposals``).
+STATUSES = ("proposed", "scheduled", "cancelled")
+# An occurrence of a series is never proposed on its own: only the whole meeting is.
+OCCURRENCE_STATUSES = ("scheduled", "cancelled")
 RESPONSES = ("yes", "no", "maybe")
 # How much of ``starts_at`` is known. Historical rows often know only a month or a year:
 # the stored instant is then the first moment of that period and must not be shown as a time.
@@ -69,6 +74,10 @@ class Meeting(Base):
     # A stable key for rows loaded from reference data, so a second seed finds them again.
     external_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Who proposed it (a co-chair's focal point, for its entity); kept once confirmed. While
+    # the status is "proposed", only the secretariat and that entity's people see the row.
+    proposed_by_entity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entities.id", ondelete="SET NULL"))
+    proposed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -86,6 +95,9 @@ class Meeting(Base):
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.position", cascade="all, delete-orphan")
     action_items: Mapped[list[ActionItem]] = relationship(order_by="ActionItem.id", cascade="all, delete-orphan")
     documents: Mapped[list[Document]] = relationship(order_by="Document.id", cascade="all, delete-orphan")
+    # Loaded on access only: feeds and lists never need it (and never carry proposals).
+    proposed_by_entity: Mapped[Entity | None] = relationship(foreign_keys=[proposed_by_entity_id])
+    proposer: Mapped[User | None] = relationship(foreign_keys=[proposed_by])
 
     __table_args__ = (
         sa.CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
@@ -100,6 +112,10 @@ class Meeting(Base):
     @property
     def invitee_acronyms(self) -> list[str]:
         return [e.acronym for e in self.invitees]
+
+    @property
+    def proposed_by_acronym(self) -> str | None:
+        return self.proposed_by_entity.acronym if self.proposed_by_entity else None
 
 
 class OccurrenceOverride(Base):
@@ -124,7 +140,7 @@ class OccurrenceOverride(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "recurrence_id"),
-        sa.CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        sa.CheckConstraint(f"status IN {OCCURRENCE_STATUSES!r}", name="status"),
         sa.CheckConstraint("ends_at >= starts_at", name="times"),
     )
 

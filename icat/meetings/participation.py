@@ -15,6 +15,7 @@ from icat.meetings.queries import SIGNED_IN, STAFF, get_meeting
 from icat.registry.models import Entity
 
 RESPONDERS = STAFF | {"focal_point"}
+_NOT_YET = "The meeting is only proposed: it opens for answers and followers once the secretariat confirms it."
 
 
 def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, response: str) -> Rsvp:
@@ -23,7 +24,7 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
     A focal point answers for its own entity only; the secretariat and admins for any.
     Raises Unauthorized, Forbidden (viewer, or another entity), NotFound (meeting not
     visible), ValidationError (unknown entity, not invited, bad response), Conflict
-    (meeting cancelled). Emits RsvpGiven unless the answer is the same as before.
+    (meeting cancelled, or a proposal). Emits RsvpGiven unless the answer is the same as before.
     """
     require_role(actor, RESPONDERS, "answer invitations")
     meeting = get_meeting(session, meeting_id, actor=actor)
@@ -39,8 +40,8 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
         errors["entity"] = [f"{entity} is not invited to this meeting."]
     if errors:
         raise ValidationError("The answer is invalid.", fields=errors)
-    if meeting.status == "cancelled":
-        raise Conflict("The meeting is cancelled.")
+    if meeting.status != "scheduled":
+        raise Conflict("The meeting is cancelled." if meeting.status == "cancelled" else _NOT_YET)
     assert row is not None
     rsvp = session.get(Rsvp, (meeting.id, row.id))
     previous = rsvp.response if rsvp else None
@@ -58,9 +59,12 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
 
 def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
     """The acting user follows a meeting it may see (reminder recipient, issue 5).
-    Returns False when already following. Raises Unauthorized, NotFound. Emits MeetingFollowed."""
+    Returns False when already following. Raises Unauthorized, NotFound, Conflict (a
+    proposal: nothing to follow until the secretariat confirms it). Emits MeetingFollowed."""
     require_role(actor, SIGNED_IN, "follow meetings")
     meeting = get_meeting(session, meeting_id, actor=actor)
+    if meeting.status == "proposed":
+        raise Conflict(_NOT_YET)
     if actor.user_id is None or session.get(Follower, (meeting.id, actor.user_id)):
         return False
     session.add(Follower(meeting_id=meeting.id, user_id=actor.user_id, since=clock.now()))

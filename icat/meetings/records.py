@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import NotFound, ValidationError
+from icat.core.errors import ValidationError
 from icat.meetings import rules
 from icat.meetings.events import AgendaChanged, MinutesRecorded
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from icat.meetings.services import EDITORS, resolve_invitees, touch
+from icat.meetings.services import EDITORS, load_for_edit, resolve_invitees, touch
 
 MAX_ITEMS = 100
 
@@ -32,11 +32,10 @@ class ActionInput(TypedDict, total=False):
     done: bool
 
 
-def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
-    return meeting
+def _meeting(session: Session, meeting_id: int, version: int | None = None) -> Meeting:
+    """The meeting; when ``version`` is given it must be current (a form that shows the whole
+    agenda or the whole minutes must not silently overwrite what someone else saved meanwhile)."""
+    return load_for_edit(session, meeting_id, version, from_header=False, required=False)
 
 
 def _check(errors: rules.Errors, field: str, index: int, text: Any, limit_key: str, required: bool = True) -> None:
@@ -55,11 +54,15 @@ def _entities(session: Session, acronyms: list[str | None], field: str, errors: 
     return entities
 
 
-def set_agenda(session: Session, *, actor: Actor, meeting_id: int, items: list[AgendaInput]) -> Meeting:
-    """Replace the agenda with ``items`` in order (admin, secretariat). Raises Forbidden,
-    NotFound, ValidationError (blank or long titles, unknown lead entity). Emits AgendaChanged."""
+def set_agenda(
+    session: Session, *, actor: Actor, meeting_id: int, items: list[AgendaInput], version: int | None = None
+) -> Meeting:
+    """Replace the agenda with ``items`` in order (admin, secretariat); ``version``, when
+    given, is the meeting version the agenda was edited at. Raises Forbidden, NotFound,
+    StaleVersion (an older version), ValidationError (blank or long titles, unknown lead
+    entity). Emits AgendaChanged."""
     require_role(actor, EDITORS, "change agendas")
-    meeting = _meeting(session, meeting_id)
+    meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(items) > MAX_ITEMS:
         errors["items"] = [f"At most {MAX_ITEMS} items."]
@@ -89,12 +92,14 @@ def record_minutes(
     text: str,
     decisions: list[str],
     action_items: list[ActionInput],
+    version: int | None = None,
 ) -> Meeting:
-    """Record or replace the minutes (admin, secretariat): narrative, decisions, action items.
-    Raises Forbidden, NotFound, ValidationError (long texts, unknown owner entity).
-    Emits MinutesRecorded."""
+    """Record or replace the minutes (admin, secretariat): narrative, decisions, action items;
+    ``version``, when given, is the meeting version they were edited at. Raises Forbidden,
+    NotFound, StaleVersion (an older version), ValidationError (long texts, unknown owner
+    entity). Emits MinutesRecorded."""
     require_role(actor, EDITORS, "record minutes")
-    meeting = _meeting(session, meeting_id)
+    meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:
         errors["text"] = [f"At most {rules.LIMITS['minutes']} characters."]

@@ -3,10 +3,11 @@ form or an API client sees all of them in one 422 (DESIGN §7)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from icalendar.prop import vDuration
 
@@ -122,3 +123,17 @@ def meeting_errors(fields: dict[str, Any]) -> Errors:
     check_reminders(errors, fields.get("reminder_offsets"))
     check_times(errors, fields)
     return errors
+
+
+def check_proposal_year(errors: Errors, fields: dict[str, Any], years: Sequence[int]) -> None:
+    """A co-chair proposes meetings of its own years: the start's year, in the meeting's own
+    zone (1 January 00:30 in Vienna is still 31 December in UTC), must be one of ``years``."""
+    start, zone = fields.get("starts_at"), fields.get("timezone")
+    if "starts_at" in errors or "timezone" in errors or not isinstance(start, datetime):
+        return
+    year = start.astimezone(ZoneInfo(zone)).year
+    if year not in years:
+        chaired = ", ".join(str(y) for y in years) or "no year from now on"
+        errors.setdefault("starts_at", []).append(
+            f"Co-chairs propose meetings of the years they co-chair: your entity co-chairs {chaired}, not {year}."
+        )

@@ -7,7 +7,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
+from icat.meetings.documents import TYPES as DOCUMENT_TYPES
+from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, STATUSES, VISIBILITIES
+from icat.meetings.proposals import SUBMITTED
 from icat.meetings.rules import LIMITS, MAX_REMINDERS
 from icat.registry.models import CONFIDENCE
 from icat.registry.schemas import SourceSchema
@@ -46,6 +48,19 @@ class MeetingFieldsSchema(Schema):
     sources = fields.List(fields.Nested(SourceSchema), load_default=list)
     confidence = fields.String(validate=validate.OneOf(CONFIDENCE), load_default="high")
     date_precision = fields.String(validate=validate.OneOf(PRECISIONS), load_default="minute")
+
+
+class MeetingCreateSchema(MeetingFieldsSchema):
+    """A new meeting: scheduled by the secretariat, or proposed by a co-chair's focal point."""
+
+    status = fields.String(
+        validate=validate.OneOf(SUBMITTED),
+        load_default="scheduled",
+        metadata={
+            "description": '"scheduled" (secretariat) or "proposed" (a focal point of an entity co-chairing '
+            "the year the meeting starts in; the secretariat confirms or declines it)"
+        },
+    )
 
 
 class MeetingPatchSchema(MeetingFieldsSchema):
@@ -98,8 +113,14 @@ class MeetingSchema(MeetingFieldsSchema):
     id = fields.Integer(dump_only=True)
     version = fields.Integer(dump_only=True)
     sequence = fields.Integer(dump_only=True)
-    status = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"description": "proposed, scheduled or cancelled"})
     cancel_reason = fields.String(dump_only=True)
+    proposed_by_entity = fields.String(
+        attribute="proposed_by_acronym",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the co-chair entity that proposed it (null when the secretariat scheduled it)"},
+    )
     invitees = fields.List(fields.String(), attribute="invitee_acronyms")
     series_ends_at = fields.AwareDateTime(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
@@ -128,6 +149,7 @@ class MeetingListArgsSchema(Schema):
     to = fields.AwareDateTime()
     kind = fields.String(validate=validate.OneOf(KINDS))
     entity = fields.String(validate=validate.Length(1, 20))
+    status = fields.String(validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String()
 
@@ -140,6 +162,16 @@ class MeetingListSchema(Schema):
 class CancelSchema(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=LIMITS["cancel_reason"]))
     version = fields.Integer(validate=validate.Range(min=1))
+
+
+class VersionSchema(Schema):
+    """Optional body of confirm and withdraw: the version acted on (or send If-Match)."""
+
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class DeclineSchema(VersionSchema):
+    reason = fields.String(load_default="", validate=validate.Length(max=LIMITS["cancel_reason"]))
 
 
 class RsvpSchema(Schema):
@@ -207,15 +239,18 @@ class RsvpListSchema(Schema):
 
 
 _W = (400, 401, 403, 404, 422)
+_W409 = (*_W, 409, 412)
+# A response that is a file, not JSON (icat.blueprints.api.openapi takes media types as they are).
+DOCUMENT_FILE = {media: {"schema": {"type": "string", "format": "binary"}} for media in DOCUMENT_TYPES.values()}
 # OpenAPI rows for icat.blueprints.api.openapi.ROUTES: path → method → (summary, query,
 # request, response, status, errors).
 API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     "/meetings": {
         "get": ("Meetings the caller may see", MeetingListArgsSchema, None, MeetingListSchema, 200, (422,)),
         "post": (
-            "Schedule a meeting (secretariat)",
+            'Schedule a meeting (secretariat), or propose one (status "proposed": a co-chair\'s focal point)',
             None,
-            MeetingFieldsSchema,
+            MeetingCreateSchema,
             MeetingSchema,
             201,
             (400, 401, 403, 422),
@@ -234,6 +269,22 @@ API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     },
     "/meetings/{meeting_id}/cancel": {
         "post": ("Cancel (the row stays, status cancelled)", None, CancelSchema, MeetingSchema, 200, (*_W, 409, 412)),
+    },
+    "/meetings/{meeting_id}/confirm": {
+        "post": (
+            "Confirm a proposed meeting (secretariat): scheduled, its reminders planned",
+            None,
+            VersionSchema,
+            MeetingSchema,
+            200,
+            (*_W, 409, 412),
+        ),
+    },
+    "/meetings/{meeting_id}/decline": {
+        "post": ("Decline a proposed meeting (secretariat): it is deleted", None, DeclineSchema, None, 204, _W409),
+    },
+    "/meetings/{meeting_id}/withdraw": {
+        "post": ("Withdraw a proposed meeting (its proposer): it is deleted", None, VersionSchema, None, 204, _W409),
     },
     "/meetings/{meeting_id}/rsvp": {
         "put": (
@@ -276,6 +327,14 @@ API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     },
     "/meetings/{meeting_id}/documents": {
         "post": ("Upload a PDF, DOCX or ODT (multipart field 'file')", None, None, DocumentOutSchema, 201, _W),
+    },
+    "/meetings/{meeting_id}/documents/{document_id}": {
+        "get": ("Download a document of a meeting the caller may see", None, None, DOCUMENT_FILE, 200, (404,)),
+        "delete": ("Remove a document (secretariat)", None, None, None, 204, (401, 403, 404)),
+    },
+    "/meetings/{meeting_id}/follow": {
+        "put": ("Follow a meeting: get its reminders", None, None, None, 204, (401, 404, 409)),
+        "delete": ("Stop following a meeting", None, None, None, 204, (401, 404)),
     },
 }
 

@@ -1,12 +1,13 @@
 """Meeting rules: schedule, edit, cancel, and move or cancel one occurrence of a series.
 
-Only the secretariat and admins change meetings. Every change of time, place or status
-raises ``sequence`` by one (RFC 5545), so calendar clients replace their copy.
+Only the secretariat and admins change meetings, except that the focal point who proposed a
+meeting edits it while it is a proposal (``icat.meetings.proposals``). Every change of time,
+place or status raises ``sequence`` by one (RFC 5545), so calendar clients replace their copy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,10 +21,11 @@ from icat.core.errors import Conflict, NotFound, PreconditionFailed, StaleVersio
 from icat.meetings import recurrence, rules
 from icat.meetings.events import MeetingCancelled, MeetingRescheduled, MeetingScheduled, MeetingUpdated
 from icat.meetings.models import Meeting
-from icat.meetings.queries import series_end
+from icat.meetings.queries import meeting_to_change, proposal_years, series_end
 from icat.registry.models import Entity
 
 EDITORS = frozenset({"admin", "secretariat"})
+PROPOSERS = frozenset({"focal_point"})  # only those whose entity co-chairs the meeting's year
 EDITABLE = (
     "title",
     "kind",
@@ -69,8 +71,11 @@ def _in_utc(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _validate(session: Session, fields: dict[str, Any]) -> list[Entity]:
+def _validate(session: Session, fields: dict[str, Any], years: Sequence[int] | None = None) -> list[Entity]:
+    """The invitees, once every field passed; ``years`` given: a proposal's, its start must fall in one."""
     errors = rules.meeting_errors(fields)
+    if years is not None:
+        rules.check_proposal_year(errors, fields, years)
     invitees = resolve_invitees(session, fields.get("invitees") or (), errors)
     if errors:
         raise ValidationError("Some fields of the meeting are invalid.", fields=errors)
@@ -84,30 +89,54 @@ def create_meeting(
     starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
     bad field named). Emits MeetingScheduled."""
     require_role(actor, EDITORS, "schedule meetings")
+    meeting = insert_meeting(session, actor=actor, invitees=invitees, recurrence=recurrence, fields=fields)
+    outbox.record(session, scheduled_event(meeting), actor=actor)
+    return meeting
+
+
+def insert_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    invitees: Iterable[str],
+    recurrence: str | None,
+    fields: dict[str, Any],
+    years: Sequence[int] | None = None,
+    **columns: Any,
+) -> Meeting:
+    """Validate and add a meeting row, flushed (it has its id); records no event and checks
+    no role: the callers do. ``years``: a proposal's (see ``_validate``); ``columns`` sets
+    server-owned columns (status, proposer). Raises ValidationError (every bad field named)."""
     fields = _in_utc(fields) | {"recurrence": rules_recurrence(recurrence)}
-    entities = _validate(session, {**fields, "invitees": list(invitees)})
+    entities = _validate(session, {**fields, "invitees": list(invitees)}, years)
     now = clock.now()
-    meeting = Meeting(**fields, series_ends_at=series_end(fields), invitees=entities, created_at=now, updated_at=now)
+    meeting = Meeting(
+        **fields, **columns, series_ends_at=series_end(fields), invitees=entities, created_at=now, updated_at=now
+    )
     meeting.created_by = actor.user_id
     session.add(meeting)
     session.flush()
-    outbox.record(
-        session,
-        MeetingScheduled(
-            meeting_id=meeting.id,
-            title=meeting.title,
-            kind=meeting.kind,
-            starts_at=iso(meeting.starts_at),
-            ends_at=iso(meeting.ends_at),
-            timezone=meeting.timezone,
-            visibility=meeting.visibility,
-            recurrence=meeting.recurrence,
-            sequence=meeting.sequence,
-            invitees=meeting.invitee_acronyms,
-        ),
-        actor=actor,
-    )
     return meeting
+
+
+def event_fields(meeting: Meeting) -> dict[str, Any]:
+    """What the events announcing a meeting (scheduled or proposed) say about it."""
+    return {
+        "meeting_id": meeting.id,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "starts_at": iso(meeting.starts_at),
+        "ends_at": iso(meeting.ends_at),
+        "timezone": meeting.timezone,
+        "visibility": meeting.visibility,
+        "recurrence": meeting.recurrence,
+        "invitees": meeting.invitee_acronyms,
+    }
+
+
+def scheduled_event(meeting: Meeting) -> MeetingScheduled:
+    """The event of a meeting now on the calendar (scheduled, or a proposal confirmed)."""
+    return MeetingScheduled(**event_fields(meeting), sequence=meeting.sequence)
 
 
 def rules_recurrence(text: str | None) -> str | None:
@@ -154,15 +183,15 @@ def update_meeting(
     changes: dict[str, Any],
     version_from_header: bool = False,
 ) -> Meeting:
-    """Change fields of a meeting edited at ``version`` (admin, secretariat).
+    """Change fields of a meeting edited at ``version`` (admin, secretariat; or the focal
+    point who proposed it, while it is a proposal, its start still in a year its entity co-chairs).
 
     Raises Forbidden, NotFound, ValidationError, StaleVersion/PreconditionFailed, Conflict
     (a cancelled meeting). Raises ``sequence`` once when time, place or recurrence changed.
     Emits MeetingUpdated, and MeetingRescheduled (old and new times) when the time changed;
     nothing when nothing changed.
     """
-    require_role(actor, EDITORS, "change meetings")
-    meeting = load_for_edit(session, meeting_id, version, from_header=version_from_header)
+    meeting = _load_editable(session, actor, meeting_id, version, version_from_header)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
@@ -172,12 +201,18 @@ def update_meeting(
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
     merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}
-    entities = _validate(session, merged)
+    entities = _validate(session, merged, None if actor.role in EDITORS else proposal_years(session, actor))
     diff = {k: [_json(_current(meeting, k)), _json(v)] for k, v in changes.items() if _current(meeting, k) != v}
     if not diff:
         return meeting
     _apply(session, actor, meeting, changes, entities, diff)
     return meeting
+
+
+def _load_editable(session: Session, actor: Actor, meeting_id: int, version: int | None, from_header: bool) -> Meeting:
+    """``queries.meeting_to_change`` (who may), then ``load_for_edit`` (at which version)."""
+    meeting_to_change(session, meeting_id, actor)
+    return load_for_edit(session, meeting_id, version, from_header=from_header)
 
 
 def _apply(
@@ -252,7 +287,7 @@ def cancel_meeting(
 
     ``version`` is optional; when given it must be current. Raises Forbidden, NotFound,
     ValidationError (reason too long), StaleVersion/PreconditionFailed, Conflict (already
-    cancelled). Raises ``sequence``. Emits MeetingCancelled.
+    cancelled, or a proposal: those are declined). Raises ``sequence``. Emits MeetingCancelled.
     """
     require_role(actor, EDITORS, "cancel meetings")
     meeting = load_for_edit(session, meeting_id, version, from_header=version_from_header, required=False)
@@ -262,6 +297,9 @@ def cancel_meeting(
         raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
     if meeting.status == "cancelled":
         raise Conflict(f"Meeting {meeting_id} is cancelled already.")
+    if meeting.status == "proposed":
+        # Cancelled rows stay in feeds for 30 days; a proposal was never in one.
+        raise Conflict(f"Meeting {meeting_id} is a proposal, on no calendar: decline it instead of cancelling.")
     meeting.status, meeting.cancel_reason, meeting.cancelled_at = "cancelled", reason, clock.now()
     meeting.sequence += 1
     touch(meeting)

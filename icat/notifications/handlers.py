@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core import clock
-from icat.meetings.events import MeetingCancelled
+from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.registry.events import EntityUpdated
@@ -38,3 +38,32 @@ def notify_cancellation(session: Session, event: MeetingCancelled) -> None:
     """Cancelled: pending reminders are cancelled and each recipient gets one notice."""
     replan_meeting(session, event.meeting_id)
     plan_cancellation_notices(session, event.meeting_id)
+
+
+def _notice(session: Session, user_ids: list[int], kind: str, params: dict) -> None:
+    now = clock.now()
+    session.add_all(Notice(user_id=uid, kind=kind, params=params, created_at=now) for uid in user_ids)
+
+
+def _active(session: Session, *where: sa.ColumnElement[bool]) -> list[int]:
+    return list(session.scalars(sa.select(User.id).where(User.is_active, *where).order_by(User.id)))
+
+
+def notify_meeting_proposed(session: Session, event: MeetingProposed) -> None:
+    """The secretariat and admins learn that a co-chair proposed a meeting for them to decide on."""
+    params = {"meeting_id": event.meeting_id, "title": event.title, "entity": event.entity}
+    _notice(session, _active(session, User.role.in_(("secretariat", "admin"))), "meeting_proposed", params)
+
+
+def notify_proposal_confirmed(session: Session, event: MeetingConfirmed) -> None:
+    """The person who proposed the meeting learns it is scheduled."""
+    if event.proposed_by is not None:
+        params = {"meeting_id": event.meeting_id, "title": event.title}
+        _notice(session, _active(session, User.id == event.proposed_by), "meeting_proposal_confirmed", params)
+
+
+def notify_proposal_declined(session: Session, event: MeetingDeclined) -> None:
+    """The person who proposed the meeting learns it was declined, and why (the row is gone)."""
+    if event.proposed_by is not None:
+        params = {"title": event.title, "reason": event.reason, "starts_at": event.starts_at}
+        _notice(session, _active(session, User.id == event.proposed_by), "meeting_proposal_declined", params)

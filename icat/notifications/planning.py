@@ -93,8 +93,9 @@ def _params(meeting: Meeting, starts_at: datetime, ends_at: datetime, offset: st
 
 
 def wanted_reminders(session: Session, meeting: Meeting, now: datetime) -> list[dict[str, Any]]:
-    """Every reminder row the meeting should have now (due times already past included)."""
-    if meeting.status == "cancelled":
+    """Every reminder row the meeting should have now (due times already past included).
+    None for a cancelled meeting, nor for a proposal: it is not on anyone's calendar yet."""
+    if meeting.status != "scheduled":
         return []
     end = now + RECURRING_HORIZON if meeting.recurrence else meeting.ends_at + timedelta(seconds=1)
     recipients = meeting_recipients(session, meeting)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.registry.models import Entity
-from icat.rotation.models import ChairTerm, ChairUnwilling
+from icat.rotation.models import ChairSeat, ChairTerm, ChairUnwilling
 
 
 def terms(session: Session) -> Sequence[ChairTerm]:
@@ -38,3 +38,14 @@ def unwilling_by_year(session: Session) -> dict[int, set[str]]:
 def planner_candidates(session: Session) -> Sequence[Entity]:
     """Working-group entities: the pool the planner proposes from (partners fail the rules)."""
     return session.scalars(sa.select(Entity).where(Entity.working_group.is_(True)).order_by(Entity.acronym)).all()
+
+
+def chaired_years(session: Session, entity_id: int, *, since: int) -> list[int]:
+    """Years from ``since`` on whose recorded term has ``entity_id`` as a co-chair, in order."""
+    query = (
+        sa.select(ChairTerm.year)
+        .join(ChairSeat, ChairSeat.term_id == ChairTerm.id)
+        .where(ChairSeat.entity_id == entity_id, ChairTerm.known.is_(True), ChairTerm.year >= since)
+        .order_by(ChairTerm.year)
+    )
+    return list(session.scalars(query))

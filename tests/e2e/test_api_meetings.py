@@ -218,7 +218,7 @@ def test_follow_and_openapi(client: FlaskClient, bearer, make_meeting) -> None:
     assert client.put(f"{API}/{meeting.id}/follow").status_code == 401
     spec = client.get("/api/v1/openapi.json").get_json()
     assert {"/meetings", "/meetings/{meeting_id}", "/meetings/{meeting_id}/rsvp"} <= set(spec["paths"])
-    assert "MeetingFields" in spec["components"]["schemas"]
+    assert "MeetingCreate" in spec["components"]["schemas"]  # the POST body: MeetingFields + status
 
 
 def test_time_window_filter_finds_recurring_series(client: FlaskClient, make_meeting) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
-from icat.core.errors import Forbidden, NotFound, ValidationError
+from icat.core.errors import Forbidden, NotFound, StaleVersion, ValidationError
 from icat.core.outbox import OutboxEvent
 from icat.meetings import documents, records
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Document, Meeting
@@ -101,6 +101,27 @@ def test_minutes_refusals_write_nothing(session: Session, make_meeting) -> None:
         assert field in caught.value.fields
         session.rollback()
     assert count(session, Decision) == count(session, ActionItem) == 0
+
+
+def test_agenda_and_minutes_edited_at_an_old_version_are_refused(session: Session, make_meeting) -> None:
+    meeting = make_meeting()
+    seen = meeting.version
+    records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "A"}], version=seen)
+    session.commit()
+    minutes = {"text": "Mine", "decisions": [], "action_items": []}
+    with pytest.raises(StaleVersion):
+        records.record_minutes(session, actor=SECRETARIAT, meeting_id=meeting.id, version=seen, **minutes)
+    session.rollback()
+    with pytest.raises(StaleVersion):
+        records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "B"}], version=seen)
+    session.rollback()
+    with pytest.raises(NotFound):
+        records.set_agenda(session, actor=SECRETARIAT, meeting_id=999_999, items=[], version=1)
+    session.rollback()
+    session.expire_all()
+    stored = session.get(Meeting, meeting.id)
+    assert [a.title for a in stored.agenda_items] == ["A"] and stored.minutes is None
+    assert stored.version == seen + 1
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Meeting routes (DESIGN §7): reads filtered by what the caller may see; changes for the
-secretariat; RSVPs for focal points; occurrences, agenda, minutes, documents, following."""
+secretariat; proposals by co-chairs' focal points, confirmed or declined by the secretariat;
+RSVPs for focal points; occurrences, agenda, minutes, documents, following."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from flask import Response, current_app, request, send_file, url_for
 from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
-from icat.meetings import documents, participation, records, series, services
+from icat.meetings import documents, participation, proposals, records, series, services
 from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings, occurrences
 from icat.meetings.schemas import (
     AgendaSchema,
     CancelSchema,
-    MeetingFieldsSchema,
+    DeclineSchema,
+    MeetingCreateSchema,
     MeetingListArgsSchema,
     MeetingPatchSchema,
     MinutesSchema,
@@ -25,9 +27,10 @@ from icat.meetings.schemas import (
     OccurrenceSchema,
     RsvpOutSchema,
     RsvpSchema,
+    VersionSchema,
     dump_meeting,
 )
-from icat.meetings.services import EDITORS
+from icat.meetings.services import EDITORS, PROPOSERS
 from icat.web import (
     current_session,
     decode_cursor,
@@ -44,7 +47,7 @@ from icat.web import (
 @bp.get("/meetings")
 def meetings_index() -> Response:
     args = load_args(MeetingListArgsSchema())
-    flt = MeetingFilter(args.get("from_"), args.get("to"), args.get("kind"), args.get("entity"))
+    flt = MeetingFilter(args.get("from_"), args.get("to"), args.get("kind"), args.get("entity"), args.get("status"))
     after = decode_cursor(args.get("cursor"))
     rows = list_meetings(current_session(), actor=current_actor(), flt=flt, limit=args["limit"] + 1, after=after)
     items, cursor = page(list(rows), args["limit"], key=lambda m: [m.starts_at.isoformat(), m.id])
@@ -52,11 +55,11 @@ def meetings_index() -> Response:
 
 
 @bp.post("/meetings")
-@requires(EDITORS, "schedule meetings")
+@requires(EDITORS | PROPOSERS, "schedule meetings")
 @transactional
 def meetings_create() -> Response:
-    data = load_json(MeetingFieldsSchema())
-    meeting = services.create_meeting(current_session(), actor=current_actor(), **data)
+    data = load_json(MeetingCreateSchema())
+    meeting = proposals.submit_meeting(current_session(), actor=current_actor(), **data)
     response = json_response(dump_meeting(meeting), 201, version=meeting.version)
     response.headers["Location"] = url_for("api.meetings_show", meeting_id=meeting.id)
     return response
@@ -69,7 +72,7 @@ def meetings_show(meeting_id: int) -> Response:
 
 
 @bp.patch("/meetings/<int:meeting_id>")
-@requires(EDITORS, "change meetings")
+@requires(EDITORS | PROPOSERS, "change meetings")
 @transactional
 def meetings_update(meeting_id: int) -> Response:
     edit = load_edit(MeetingPatchSchema())
@@ -99,6 +102,44 @@ def meetings_cancel(meeting_id: int) -> Response:
         version_from_header=header is not None,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
+
+
+def _version(body: dict) -> dict:
+    """The version an action names: If-Match first (412 when stale), else the body's (409)."""
+    header = if_match_version()
+    version = header if header is not None else body.get("version")
+    return {"version": version, "version_from_header": header is not None}
+
+
+@bp.post("/meetings/<int:meeting_id>/confirm")
+@requires(EDITORS, "confirm proposed meetings")
+@transactional
+def meetings_confirm(meeting_id: int) -> Response:
+    data = load_json(VersionSchema()) if request.get_data() else {}
+    meeting = proposals.confirm_proposal(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, **_version(data)
+    )
+    return json_response(dump_meeting(meeting), version=meeting.version)
+
+
+@bp.post("/meetings/<int:meeting_id>/decline")
+@requires(EDITORS, "decline proposed meetings")
+@transactional
+def meetings_decline(meeting_id: int) -> Response:
+    data = load_json(DeclineSchema()) if request.get_data() else {"reason": ""}
+    proposals.decline_proposal(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, reason=data["reason"], **_version(data)
+    )
+    return Response(status=204)
+
+
+@bp.post("/meetings/<int:meeting_id>/withdraw")
+@requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
+@transactional
+def meetings_withdraw(meeting_id: int) -> Response:
+    data = load_json(VersionSchema()) if request.get_data() else {}
+    proposals.withdraw_proposal(current_session(), actor=current_actor(), meeting_id=meeting_id, **_version(data))
+    return Response(status=204)
 
 
 @bp.put("/meetings/<int:meeting_id>/rsvp")

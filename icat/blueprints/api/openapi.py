@@ -49,7 +49,7 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): {"description": "error", **_json("Error")} for code in codes}
 
 
-# path → method → (summary, query schema or None, request schema or None, response schema, status, errors)
+# path → method → (summary, query schema or None, request schema or None, response (see _response), status, errors)
 ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
     "/entities": {
         "get": ("List entities", EntityListArgsSchema, None, EntityListSchema, 200, (422,)),
@@ -107,11 +107,26 @@ ROUTES.update(MEETING_ROUTES)
 ROUTES.update(OBSERVANCE_ROUTES)
 ROUTES.update(FEED_TOKEN_ROUTES)
 ROUTES.update(REMINDER_ROUTES)
-PATH_PARAM_TYPES = {"year": "integer", "meeting_id": "integer", "token_id": "integer", "delivery_id": "integer"}
+PATH_PARAM_TYPES = {
+    "year": "integer",
+    "meeting_id": "integer",
+    "document_id": "integer",
+    "token_id": "integer",
+    "delivery_id": "integer",
+}
+
+
+def _response(out: Any) -> dict[str, Any]:
+    """A response's body: a schema as JSON, None for no body (204), a dict of media types (files)."""
+    if out is None:
+        return {}
+    if isinstance(out, dict):
+        return {"content": out}
+    return _json(out)
 
 
 def _operation(summary: str, query: Any, body: Any, out: Any, status: int, errors: tuple[int, ...]) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {str(status): {"description": "OK", **_json(out)}}}
+    op: dict[str, Any] = {"summary": summary, "responses": {str(status): {"description": "OK", **_response(out)}}}
     op["responses"].update(_errors(*errors))
     if query is not None:
         op["parameters"] = [{"in": "query", "schema": query}]
