@@ -66,9 +66,7 @@ def deliver_due(app: Flask) -> dispatch.DispatchStats:
         max_attempts=app.config["DELIVERY_MAX_ATTEMPTS"],
         backoff_seconds=app.config["DELIVERY_BACKOFF_SECONDS"],
     )
-    stats = dispatch.deliver(
-        session_factory(), lambda: mailer_from_config(app.config, app.instance_path), renderer(app), cfg
-    )
+    stats = dispatch.deliver(db.engine, lambda: mailer_from_config(app.config, app.instance_path), renderer(app), cfg)
     if stats.claimed:
         log.info("deliver: %s", stats)
     return stats
