@@ -89,12 +89,14 @@ class ActionItemSchema(Schema):
 
 
 class MinutesSchema(Schema):
+    version = fields.Integer(metadata={"description": "the meeting version edited (or If-Match); optional"})
     text = _text("minutes", load_default="")
     decisions = fields.List(fields.String(validate=validate.Length(1, LIMITS["decision"])), load_default=list)
     action_items = fields.List(fields.Nested(ActionItemSchema), load_default=list)
 
 
 class AgendaSchema(Schema):
+    version = fields.Integer(metadata={"description": "the meeting version edited (or If-Match); optional"})
     items = fields.List(fields.Nested(AgendaItemSchema), required=True)
 
 

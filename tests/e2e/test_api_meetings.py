@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from icat.core.outbox import OutboxEvent
-from icat.meetings.models import Document, Meeting, OccurrenceOverride, Rsvp
+from icat.meetings.models import AgendaItem, Document, Meeting, Minutes, OccurrenceOverride, Rsvp
 from tests.conftest import count
 from tests.e2e.test_api_entities import assert_error
 
@@ -186,6 +187,25 @@ def test_agenda_minutes_and_occurrences(client: FlaskClient, bearer, iom, sessio
     assert_error(client.post(f"{url}/occurrences/2030-04-09T12:00:00Z/cancel", headers=sec), 404, "not_found")
     assert_error(client.post(f"{url}/occurrences/yesterday/cancel", headers=sec), 422, "validation_failed")
     assert count(session, OccurrenceOverride) == 2
+
+
+def test_agenda_and_minutes_refuse_an_edit_against_a_stale_version(
+    client: FlaskClient, bearer, iom, session: Session
+) -> None:
+    sec = bearer()
+    url = f"{API}/{create(client, sec)['id']}"
+    first = client.put(f"{url}/agenda", json={"items": [{"title": "Welcome"}]}, headers=sec | {"If-Match": '"1"'})
+    assert first.status_code == 200 and first.headers["ETag"] == '"2"'
+    stale = {"items": [{"title": "Overwritten"}]}
+    assert_error(client.put(f"{url}/agenda", json=stale, headers=sec | {"If-Match": '"1"'}), 412, "precondition_failed")
+    assert_error(client.put(f"{url}/agenda", json=stale | {"version": 1}, headers=sec), 409, "stale")
+    minutes = {"text": "Met.", "version": 1}
+    assert_error(client.put(f"{url}/minutes", json=minutes, headers=sec), 409, "stale")
+    session.expire_all()
+    assert [a.title for a in session.scalars(sa.select(AgendaItem))] == ["Welcome"]
+    assert count(session, Minutes) == 0
+    recorded = client.put(f"{url}/minutes", json=minutes | {"version": 2}, headers=sec)
+    assert recorded.status_code == 200 and recorded.get_json()["minutes"]["text"] == "Met."
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"

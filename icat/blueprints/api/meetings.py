@@ -154,8 +154,15 @@ def meetings_rsvp(meeting_id: int) -> Response:
 @requires(EDITORS, "change agendas")
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
-    data = load_json(AgendaSchema())
-    meeting = records.set_agenda(current_session(), actor=current_actor(), meeting_id=meeting_id, items=data["items"])
+    edit = load_edit(AgendaSchema(), partial=False)
+    meeting = records.set_agenda(
+        current_session(),
+        actor=current_actor(),
+        meeting_id=meeting_id,
+        items=edit.changes["items"],
+        version=edit.version,
+        version_from_header=edit.from_header,
+    )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
@@ -163,8 +170,15 @@ def meetings_agenda(meeting_id: int) -> Response:
 @requires(EDITORS, "record minutes")
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
-    data = load_json(MinutesSchema())
-    meeting = records.record_minutes(current_session(), actor=current_actor(), meeting_id=meeting_id, **data)
+    edit = load_edit(MinutesSchema(), partial=False)
+    meeting = records.record_minutes(
+        current_session(),
+        actor=current_actor(),
+        meeting_id=meeting_id,
+        **edit.changes,
+        version=edit.version,
+        version_from_header=edit.from_header,
+    )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
