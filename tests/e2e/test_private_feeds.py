@@ -101,6 +101,8 @@ def test_the_feeds_page_creates_shows_once_and_revokes_with_csrf(client: FlaskCl
     token_id = again.split("/account/feeds/")[1].split("/revoke")[0]
     revoked = client.post(f"/account/feeds/{token_id}/revoke", data={"csrf_token": csrf_token(page)})
     assert revoked.status_code == 302
+    after = client.get(revoked.headers["Location"]).get_data(as_text=True)
+    assert after.count("The feed was revoked") == 1  # the layout shows flashes; the page adds none
     assert client.get(f"/calendar/private/{token}.ics").status_code == 404
 
 
