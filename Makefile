@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-nodeps.txt | cksum | cut -d' ' -f1)
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench lint format venv clean
+.PHONY: run test bench lint format translations venv clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,15 @@ lint: venv
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# After changing user-facing text: refresh the template and catalogues, then translate the new
+# entries in icat/translations/<lang>/LC_MESSAGES/messages.po and run this again to compile
+# them (the .mo files are committed; tests/unit/test_translations.py checks they are current).
+translations: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project "ICAT Workspace" -o icat/translations/messages.pot icat
+	$(BIN)/pybabel update -i icat/translations/messages.pot -d icat/translations
+	$(BIN)/pybabel compile -d icat/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -105,7 +105,7 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
     invitation), headers are encoded by ``email.header`` and bodies by ``base64``, so the
     message is plain ASCII with CRLF line ends, and the tests read it with the email parser.
     """
-    subject = " ".join(subject.split())  # a title cannot smuggle in a header line
+    subject = " ".join(subject.splitlines()).strip()  # a title cannot smuggle in a header line
     charset = "us-ascii" if subject.isascii() else "utf-8"
     folded = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
     head = (

@@ -113,7 +113,8 @@ def test_due_reminders_are_sent_once_in_the_recipients_language_and_zone(
     assert len(smtp.keys()) == 2
     french = next(m for m in smtp.messages if m["To"] == "ilo@icat.example")
     body = french.get_body(preferencelist=("plain",)).get_content()
-    assert french["Subject"].startswith("Reminder: ") or french["Subject"].startswith("Rappel")
+    assert french["Subject"].startswith("Rappel\u00a0: ")  # the catalogue's French, not English
+    assert "Quand, dans votre fuseau horaire (America/New_York)" in body
     assert "America/New_York" in body and "Europe/Vienna" in body
     assert "09:00" in body or "9:00" in body  # 13:00 UTC is 09:00 in New York (EDT on 10 March 2030)
     assert "14:00" in body  # and 14:00 in Vienna
