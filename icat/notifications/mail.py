@@ -174,7 +174,8 @@ def renderer(app: Flask) -> Renderer:
             key = (item.kind, json.dumps(item.params, sort_keys=True), *audience)
             if key not in texts:
                 texts[key] = text(item, user)
-            mid, email = message_id(item.key, host), item.email or ""
+            # The person's address now, not when the reminder was planned (it may have changed).
+            mid, email = message_id(item.key, host), (user.email if user else item.email) or ""
             head = _header_lines(
                 [("To", email), ("Date", rfc2822(clock.now())), ("Message-ID", mid), ("X-ICAT-Delivery", item.key)]
             )

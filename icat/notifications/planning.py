@@ -160,15 +160,21 @@ def insert_missing(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(session.execute(statement, rows).all())
 
 
-def cancel_unwanted(session: Session, subject: str, keep: set[str]) -> int:
-    """Pending rows of ``subject`` whose key is no longer wanted become ``cancelled``."""
+def sync_pending(session: Session, subject: str, wanted: list[dict[str, Any]]) -> int:
+    """Pending rows of ``subject`` whose key is no longer wanted become ``cancelled``; the
+    others take the wanted parameters, so a change that keeps the key (a new title: only
+    time, place and status raise the sequence) reaches the reminder. Returns the cancelled."""
+    by_key = {row["key"]: row for row in wanted}
     pending = session.scalars(
         sa.select(Delivery).where(Delivery.subject == subject, Delivery.status == "pending")
     ).all()
-    unwanted = [row for row in pending if row.key not in keep]
-    for row in unwanted:
-        row.status, row.updated_at = "cancelled", clock.now()
-    return len(unwanted)
+    cancelled = 0
+    for row in pending:
+        if row.key not in by_key:
+            row.status, row.updated_at, cancelled = "cancelled", clock.now(), cancelled + 1
+        elif row.params != by_key[row.key]["params"]:
+            row.params, row.updated_at = by_key[row.key]["params"], clock.now()
+    return cancelled
 
 
 def replan_meeting(session: Session, meeting_id: int) -> tuple[int, int]:
@@ -182,7 +188,7 @@ def replan_meeting(session: Session, meeting_id: int) -> tuple[int, int]:
         return 0, 0
     now = clock.now()
     wanted = wanted_reminders(session, meeting, now)
-    cancelled = cancel_unwanted(session, f"meeting:{meeting_id}", {row["key"] for row in wanted})
+    cancelled = sync_pending(session, f"meeting:{meeting_id}", wanted)
     planned = insert_missing(session, [row for row in wanted if row["due_at"] >= now])
     return planned, cancelled
 

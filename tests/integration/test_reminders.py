@@ -163,6 +163,25 @@ def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
     assert rows(session, status="pending") == []
 
 
+def test_a_new_title_and_a_new_address_reach_the_reminders_already_planned(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    from icat.accounts.models import User
+
+    meeting_id = schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    with clock.frozen(PLANNED + timedelta(days=1)):
+        changes = {"title": "Working group, spring session (agenda revised)"}
+        meetings.update_meeting(session, actor=SYSTEM, meeting_id=meeting_id, version=1, changes=changes)
+        session.get(User, people["unhcr"]).email = "unhcr.new@icat.example"
+        session.commit()
+    tick(mailing_app, PLANNED + timedelta(days=1))
+    assert {r.key.split(":")[3] for r in rows(session, status="pending")} == {"seq0"}  # same keys, no resend
+    tick(mailing_app, T - timedelta(days=1, minutes=-1))
+    assert sorted(m["To"] for m in smtp.messages) == ["ilo@icat.example", "unhcr.new@icat.example"]
+    assert {m["Subject"].split(": ", 1)[-1] for m in smtp.messages} == {changes["title"]}
+
+
 def test_after_downtime_due_reminders_go_out_if_the_meeting_is_ahead_else_they_are_skipped(
     session: Session, mailing_app: Flask, people, smtp
 ) -> None:
