@@ -27,6 +27,7 @@ from email.policy import default as email_policy
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import render_template
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.common import fresh_postgres, migrated_app
@@ -34,11 +35,11 @@ from icat.accounts import services as accounts
 from icat.core.actor import SYSTEM
 from icat.extensions import db
 from icat.meetings import services as meetings
+from icat.notifications.compose import MailSettings, renderer
 from icat.notifications.dispatch import Claimed, DispatchConfig, claim
-from icat.notifications.mail import renderer
 from icat.notifications.models import Delivery
 from icat.registry import services as registry
-from icat.worker import relay_outbox
+from icat.scheduler import relay_outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 DUE, SENDS, FEWEST = 1_000, 2_000, 3
@@ -157,7 +158,7 @@ def _bare_loops(app, factory: sessionmaker[Session], port: int, user_id: int, me
     """The ceilings: one message sent SENDS times over one connection, (a) as the bytes
     rendered beforehand (``sendmail``: nothing but SMTP) and (b) as a built message that
     smtplib serialises for each send (``send_message``, this benchmark's earlier ceiling)."""
-    render = renderer(app)
+    render = renderer(MailSettings.from_config(app.config), render_template)
     row = _rows(0, 1, True, user_id, meeting_ids)[0]
     fields = ("key", "kind", "user_id", "email", "params", "not_after", "attempts")
     item = Claimed(id=0, **{k: row[k] for k in fields}, last_error=None)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 
-from icat import log_redaction
 from icat.config import load_config
 from icat.extensions import csrf, db, import_models, migrate
+from icat.web import log_redaction
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -26,17 +26,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)
 
-    from icat import auth, i18n
     from icat.blueprints import register_blueprints
     from icat.cli import register_cli
-    from icat.http_errors import register_error_handlers
+    from icat.web import init_web
 
-    auth.init_auth(app)
-    i18n.init_i18n(app)
+    init_web(app)
     register_blueprints(app)
-    register_error_handlers(app)
     register_cli(app)
-    app.after_request(_security_headers)
     return app
 
 
@@ -44,12 +40,3 @@ def _migrations_dir() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parent.parent / "migrations")
-
-
-def _security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-    return response

@@ -15,7 +15,7 @@ from icat.core.actor import SYSTEM
 from icat.core.errors import DomainError
 from icat.core.uow import unit_of_work
 from icat.extensions import db
-from icat.meetings import history as meeting_history
+from icat.meetings import reference as meeting_history
 from icat.observances import services as observances
 from icat.observances.reference import reference_observances
 from icat.registry import services as registry

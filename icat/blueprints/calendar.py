@@ -12,16 +12,20 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date
 
-from icat.auth import current_actor
 from icat.calendar import feeds, services, specs
-from icat.calendar.links import current_engine
 from icat.calendar.queries import meeting_for_calendar
 from icat.core import clock
 from icat.registry.queries import get_entity
-from icat.web import current_session, transactional
+from icat.web.auth import current_actor
+from icat.web.http import current_session, transactional
+from icat.web.links import current_engine
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 MIMETYPE = "text/calendar; charset=utf-8"
+
+
+def _lang() -> str | None:
+    return request.args.get("lang")
 
 
 def site() -> feeds.Site:
@@ -70,29 +74,29 @@ def _http_date(moment: datetime) -> str:
 
 @bp.get("/icat.ics")
 def icat_feed() -> Response:
-    return _respond(specs.public())
+    return _respond(specs.public(_lang()))
 
 
 @bp.get("/observances.ics")
 def observances_feed() -> Response:
-    return _respond(specs.observances())
+    return _respond(specs.observances(_lang()))
 
 
 @bp.get("/kinds/<kind>.ics")
 def kind_feed(kind: str) -> Response:
-    return _respond(specs.kind(kind, kind.replace("_", " ")))
+    return _respond(specs.kind(_lang(), kind, kind.replace("_", " ")))
 
 
 @bp.get("/entities/<acronym>.ics")
 def entity_feed(acronym: str) -> Response:
-    return _respond(specs.entity(get_entity(current_session(), acronym)))
+    return _respond(specs.entity(_lang(), get_entity(current_session(), acronym)))
 
 
 @bp.get("/private/<token>.ics")
 @transactional
 def private_feed(token: str) -> Response:
     viewer = services.viewer_for_feed_token(current_session(), token)
-    return _respond(specs.private(viewer), private=True)
+    return _respond(specs.private(_lang(), viewer), private=True)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

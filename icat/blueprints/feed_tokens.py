@@ -6,13 +6,13 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from icat.auth import current_actor, current_db_user
 from icat.calendar import services
 from icat.calendar.forms import FeedTokenForm, RevokeForm
-from icat.calendar.links import feed_links
 from icat.calendar.queries import feed_tokens
 from icat.meetings.models import KINDS
-from icat.web import current_session, transactional
+from icat.web.auth import current_actor, current_db_user
+from icat.web.http import current_session, transactional
+from icat.web.links import feed_links
 
 bp = Blueprint("feed_tokens", __name__)
 

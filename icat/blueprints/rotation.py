@@ -6,24 +6,15 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from icat.auth import current_actor
 from icat.core import clock
 from icat.registry.queries import EntityFilter, list_entities
 from icat.rotation import queries, services, timeline
 from icat.rotation.forms import TermForm, UnwillingForm
-from icat.web import attempt, current_session, show_errors
+from icat.web.auth import current_actor
+from icat.web.http import attempt, current_session, show_errors
 
 bp = Blueprint("rotation", __name__, url_prefix="/rotation")
 PLAN_YEARS = 5
-
-
-@bp.app_context_processor
-def _current_chairs() -> dict[str, object]:
-    """``current_term()`` for the header badge; queried only when a template calls it."""
-    return {
-        "current_term": lambda: queries.term_for(current_session(), clock.today().year),
-        "this_year_badge": clock.today().year,
-    }
 
 
 def _forms() -> tuple[TermForm, UnwillingForm]:

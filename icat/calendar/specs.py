@@ -2,14 +2,14 @@
 
 A feed is a shared, public resource fetched by calendar servers without cookies, so its
 language comes from ``?lang=`` alone (default English), never from a session: the same URL
-gives everyone the same bytes, and the route never loads a user to answer a 304.
+gives everyone the same bytes, and the route never loads a user to answer a 304. The route
+reads ``?lang=`` and passes it in; an unknown language reads as English.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,13 +20,12 @@ from icat.meetings.models import KINDS
 from icat.registry.models import UN_LANGUAGES, Entity
 
 
-def _lang() -> str:
-    asked = request.args.get("lang", "en")
+def _lang(asked: str | None) -> str:
     return asked if asked in UN_LANGUAGES else "en"
 
 
-def _key(*parts: object) -> str:
-    return ":".join(str(p) for p in (*parts, _lang()))
+def _key(lang: str, *parts: object) -> str:
+    return ":".join(str(p) for p in (*parts, lang))
 
 
 @lru_cache(maxsize=1024)
@@ -43,31 +42,38 @@ def _name(lang: str, which: str, param: str = "") -> str:
         return str(names[which]())
 
 
-def public() -> FeedSpec:
-    lang = _lang()
+def public(asked_lang: str | None) -> FeedSpec:
+    lang = _lang(asked_lang)
     return FeedSpec(f"public:{lang}", _name(lang, "public"))
 
 
-def observances() -> FeedSpec:
-    return FeedSpec(_key("observances"), _name(_lang(), "observances"), meetings=None)
+def observances(asked_lang: str | None) -> FeedSpec:
+    lang = _lang(asked_lang)
+    return FeedSpec(_key(lang, "observances"), _name(lang, "observances"), meetings=None)
 
 
-def kind(code: str, label: str) -> FeedSpec:
+def kind(asked_lang: str | None, code: str, label: str) -> FeedSpec:
     """One meeting kind's public meetings; NotFound for a kind that does not exist."""
     if code not in KINDS:
         raise NotFound(_("No meeting kind %(kind)s.", kind=code))
-    name = _name(_lang(), "kind", label)
-    return FeedSpec(_key("kind", code), name, MeetingFilter(kind=code), observances=False)
+    lang = _lang(asked_lang)
+    return FeedSpec(_key(lang, "kind", code), _name(lang, "kind", label), MeetingFilter(kind=code), observances=False)
 
 
-def entity(row: Entity) -> FeedSpec:
+def entity(asked_lang: str | None, row: Entity) -> FeedSpec:
     """Public meetings an entity is invited to."""
-    name = _name(_lang(), "entity", row.acronym)
-    return FeedSpec(_key("entity", row.id), name, MeetingFilter(entity_id=row.id), observances=False)
+    lang = _lang(asked_lang)
+    return FeedSpec(
+        _key(lang, "entity", row.id),
+        _name(lang, "entity", row.acronym),
+        MeetingFilter(entity_id=row.id),
+        observances=False,
+    )
 
 
-def private(viewer: Viewer) -> FeedSpec:
+def private(asked_lang: str | None, viewer: Viewer) -> FeedSpec:
     """Everything the token's owner may see: the key carries role and entity, so a change
     of either gives a new ETag."""
-    key = _key("private", viewer.user_id, viewer.role, viewer.entity_id)
-    return FeedSpec(key, _name(_lang(), "private"), MeetingFilter(viewer=viewer))
+    lang = _lang(asked_lang)
+    key = _key(lang, "private", viewer.user_id, viewer.role, viewer.entity_id)
+    return FeedSpec(key, _name(lang, "private"), MeetingFilter(viewer=viewer))

@@ -1,4 +1,4 @@
-"""Domain errors. Services raise these; ``icat.http_errors`` maps them to HTTP once."""
+"""Domain errors. Services raise these; ``icat.web.errors`` maps them to HTTP once."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ def test_the_feeds_page_creates_shows_once_and_revokes_with_csrf(client: FlaskCl
 
 
 def test_private_tokens_never_reach_the_log(client: FlaskClient, bearer, caplog: pytest.LogCaptureFixture) -> None:
-    from icat.log_redaction import RedactTokens, redact
+    from icat.web.log_redaction import RedactTokens, redact
 
     created = new_token(client, bearer("viewer"))
     path = f"/calendar/private/{created['token']}.ics"

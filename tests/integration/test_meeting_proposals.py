@@ -20,7 +20,7 @@ from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings
 from icat.notifications.models import Delivery, Notice
 from icat.notifications.planning import replan_meeting
 from icat.rotation import services as rotation
-from icat.worker import relay_outbox
+from icat.scheduler import relay_outbox
 from tests.conftest import count
 from tests.support.proposals import FIELDS, START, YEAR, Cast, propose
 

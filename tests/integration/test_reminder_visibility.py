@@ -19,7 +19,7 @@ from icat.notifications.models import Delivery
 from icat.observances import services as observances
 from icat.observances.reference import reference_observances
 from icat.rotation import services as rotation
-from icat.worker import relay_outbox
+from icat.scheduler import relay_outbox
 from tests.conftest import count
 
 SLUG = "world-day-against-trafficking-in-persons"

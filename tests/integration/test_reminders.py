@@ -16,9 +16,9 @@ from icat.core import clock
 from icat.core.actor import SYSTEM
 from icat.meetings import participation
 from icat.meetings import services as meetings
-from icat.notifications.mail import message_id
+from icat.notifications.compose import message_id
 from icat.notifications.models import Delivery, Notice
-from icat.worker import deliver_due, relay_outbox
+from icat.scheduler import deliver_due, relay_outbox
 from tests.conftest import count
 
 T = datetime(2030, 3, 10, 13, 0, tzinfo=UTC)  # the meeting starts (14:00 in Vienna)

@@ -1,4 +1,4 @@
-"""The reminder e-mail is assembled by hand for speed (icat.notifications.mail): the email
+"""The reminder e-mail is assembled by hand for speed (icat.notifications.compose): the email
 package's own parser must read back exactly what went in, and nothing may break its shape."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from email.policy import default
 
 import pytest
 
-from icat.notifications.mail import _header_lines, _prototype
+from icat.notifications.compose import _header_lines, _prototype
 
 ICS = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Gr\xc3\xbcnde\r\nEND:VCALENDAR\r\n"
 

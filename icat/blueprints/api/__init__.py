@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from icat.auth import authenticate_api_request
 from icat.extensions import csrf
+from icat.web.auth import authenticate_api_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate_api_request)

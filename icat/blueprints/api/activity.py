@@ -7,9 +7,9 @@ from flask import Response
 from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.activity.queries import list_events
 from icat.activity.schemas import EventListArgsSchema, EventSchema
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
-from icat.web import current_session, decode_cursor, json_response, load_args, page
+from icat.web.auth import current_actor, requires
+from icat.web.http import current_session, decode_cursor, json_response, load_args, page
 
 
 @bp.get("/events")

@@ -6,7 +6,6 @@ from flask import Response, url_for
 
 from icat.accounts import queries as account_queries
 from icat.accounts.permissions import REGISTRY_EDITORS
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.registry import services
 from icat.registry.queries import EntityFilter, get_entity, list_entities
@@ -16,7 +15,8 @@ from icat.registry.schemas import (
     EntityPatchSchema,
     dump_entity,
 )
-from icat.web import (
+from icat.web.auth import current_actor, requires
+from icat.web.http import (
     current_session,
     decode_cursor,
     json_response,

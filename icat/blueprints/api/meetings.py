@@ -9,10 +9,10 @@ from pathlib import Path
 
 from flask import Response, current_app, request, send_file, url_for
 
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
-from icat.meetings import documents, participation, proposals, records, series, services
+from icat.meetings import documents, participation, proposals, series, services
+from icat.meetings import minutes as minutes_svc
 from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings, occurrences
 from icat.meetings.schemas import (
     AgendaSchema,
@@ -31,7 +31,8 @@ from icat.meetings.schemas import (
     dump_meeting,
 )
 from icat.meetings.services import EDITORS, PROPOSERS
-from icat.web import (
+from icat.web.auth import current_actor, requires
+from icat.web.http import (
     current_session,
     decode_cursor,
     if_match_version,
@@ -155,7 +156,7 @@ def meetings_rsvp(meeting_id: int) -> Response:
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
     edit = load_edit(AgendaSchema(), partial=False)
-    meeting = records.set_agenda(
+    meeting = minutes_svc.set_agenda(
         current_session(),
         actor=current_actor(),
         meeting_id=meeting_id,
@@ -171,7 +172,7 @@ def meetings_agenda(meeting_id: int) -> Response:
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
     edit = load_edit(MinutesSchema(), partial=False)
-    meeting = records.record_minutes(
+    meeting = minutes_svc.record_minutes(
         current_session(),
         actor=current_actor(),
         meeting_id=meeting_id,

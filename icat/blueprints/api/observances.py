@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Response
 
 from icat.accounts.permissions import REGISTRY_EDITORS
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.core import clock
 from icat.observances import services
 from icat.observances.queries import get_observance, list_observances
 from icat.observances.schemas import ObservancePatchSchema, dump_observance
-from icat.web import current_session, json_response, load_edit, transactional
+from icat.web.auth import current_actor, requires
+from icat.web.http import current_session, json_response, load_edit, transactional
 
 
 @bp.get("/observances")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response
 
 from icat.accounts.permissions import REGISTRY_EDITORS
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.notifications import queries, services
 from icat.notifications.schemas import DeliveryArgsSchema, DeliverySchema
-from icat.web import current_session, json_response, load_args, transactional
+from icat.web.auth import current_actor, requires
+from icat.web.http import current_session, json_response, load_args, transactional
 
 
 @bp.get("/meetings/<int:meeting_id>/reminders")

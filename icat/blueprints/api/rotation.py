@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response
 
 from icat.accounts.permissions import REGISTRY_EDITORS
-from icat.auth import current_actor, requires
 from icat.blueprints.api import bp
 from icat.rotation import queries, services
 from icat.rotation.schemas import (
@@ -15,7 +14,8 @@ from icat.rotation.schemas import (
     PlanItemSchema,
     UnwillingPutSchema,
 )
-from icat.web import current_session, json_response, load_args, load_edit, load_json, transactional
+from icat.web.auth import current_actor, requires
+from icat.web.http import current_session, json_response, load_args, load_edit, load_json, transactional
 
 
 @bp.get("/chair-terms")

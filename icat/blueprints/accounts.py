@@ -1,4 +1,4 @@
-"""Browser pages. Server-rendered, working without JavaScript (DESIGN §11.10)."""
+"""Sign-in and sign-out pages."""
 
 from __future__ import annotations
 
@@ -8,32 +8,19 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from icat.accounts import queries as account_queries
 from icat.accounts import services as accounts
 from icat.accounts.forms import LoginForm
-from icat.activity.queries import recent_events
-from icat.auth import SessionUser, current_actor, current_db_user
-from icat.notifications.queries import inbox
-from icat.registry.models import CATEGORIES, KINDS
-from icat.registry.queries import EntityFilter, coordinator, get_entity, list_entities
-from icat.registry.schemas import EntityListArgsSchema
-from icat.web import current_session, load_args, transactional
+from icat.web.auth import SessionUser
+from icat.web.http import current_session, transactional
 
-bp = Blueprint("pages", __name__)
+bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so the login form cannot be used to redirect elsewhere."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("pages.index")
-
-
-@bp.get("/")
-def index() -> str:
-    session = current_session()
-    entities = list_entities(session, EntityFilter())
-    return render_template("index.html", entities=entities, coordinator=coordinator(session))
+    return url_for("home.index")
 
 
 def _limits() -> accounts.LoginLimits:
@@ -71,33 +58,4 @@ def login() -> Response | tuple[str, int] | str:
 def logout() -> Response:
     accounts.log_out(current_session(), key=current_user.get_id())
     logout_user()
-    return redirect(url_for("pages.index"))
-
-
-@bp.get("/entities")
-def entities() -> str:
-    args = load_args(EntityListArgsSchema())
-    flt = EntityFilter(args.get("kind"), args.get("category"), args.get("working_group"))
-    rows = list_entities(current_session(), flt)
-    return render_template("registry/list.html", entities=rows, flt=flt, kinds=KINDS, categories=CATEGORIES)
-
-
-@bp.get("/entities/<acronym>")
-def entity(acronym: str) -> str:
-    row = get_entity(current_session(), acronym)
-    fps = account_queries.focal_points(current_session(), actor=current_actor(), entity_id=row.id)
-    return render_template("registry/detail.html", entity=row, focal_points=fps)
-
-
-@bp.get("/activity")
-@login_required
-def activity() -> str:
-    events = recent_events(current_session(), actor=current_actor())
-    return render_template("activity/index.html", events=events)
-
-
-@bp.get("/inbox")
-@login_required
-def notices() -> str:
-    user = current_db_user()
-    return render_template("notifications/inbox.html", notices=inbox(current_session(), user.id))
+    return redirect(url_for("home.index"))

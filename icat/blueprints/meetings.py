@@ -13,9 +13,6 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from icat.auth import current_actor, requires
-from icat.blueprints.meeting_format import register_filters, viewer_zone
-from icat.calendar.links import feed_links
 from icat.core import clock
 from icat.meetings import documents, participation, proposals, services
 from icat.meetings.forms import (
@@ -43,10 +40,12 @@ from icat.meetings.queries import (
 from icat.meetings.schemas import CalendarArgsSchema
 from icat.meetings.services import EDITORS, PROPOSERS
 from icat.registry.queries import EntityFilter, list_entities
-from icat.web import attempt, current_session, load_args, show_errors
+from icat.web.auth import current_actor, requires
+from icat.web.formatting import viewer_zone
+from icat.web.http import attempt, current_session, load_args, show_errors
+from icat.web.links import feed_links
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-register_filters(bp)
 
 
 def _feed(args: dict[str, Any]) -> dict[str, str]:

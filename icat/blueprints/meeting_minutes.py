@@ -8,61 +8,36 @@ page again with the messages beside their fields (422, or the service's status).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from icat.auth import current_actor, requires
-from icat.core import clock
-from icat.core.errors import NotFound
-from icat.meetings import records, series
+from icat.meetings import minutes as minutes_svc
+from icat.meetings import series
 from icat.meetings.forms import FIELD_MAP
-from icat.meetings.models import Meeting
-from icat.meetings.queries import Occurrence, find_occurrence, get_meeting, upcoming_occurrences
-from icat.meetings.record_forms import (
+from icat.meetings.minutes_forms import (
     AgendaForm,
     MinutesForm,
     OccurrenceCancelForm,
     OccurrenceMoveForm,
     entity_choices,
 )
+from icat.meetings.models import Meeting
+from icat.meetings.queries import Occurrence, find_occurrence, get_meeting
 from icat.meetings.services import EDITORS
 from icat.registry.queries import EntityFilter, list_entities
-from icat.web import attempt, current_session, show_errors
+from icat.web.auth import current_actor, requires
+from icat.web.formatting import parse_occurrence_key
+from icat.web.http import attempt, current_session, show_errors
 
-bp = Blueprint("meeting_records", __name__, url_prefix="/meetings")
+bp = Blueprint("meeting_minutes", __name__, url_prefix="/meetings")
 
-UPCOMING = 10  # occurrences listed on the meeting page
-# An occurrence in a URL: its original start in UTC, as in RFC 5545 (20300304T130000Z).
-KEY_FORMAT = "%Y%m%dT%H%M%SZ"
 # The services name a whole list ("items", "decisions", "action_items") rather than a row:
 # such messages go to the top of the form. An empty alias names no field.
 LIST_FIELDS = {"items": "", "decisions": "", "action_items": ""}
-
-
-def occurrence_key(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(KEY_FORMAT)
-
-
-def _recurrence_id(key: str) -> datetime:
-    try:
-        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise NotFound(_("No such occurrence.")) from exc
-
-
-@bp.app_template_filter("occurrence_key")
-def _occurrence_key_filter(value: datetime) -> str:
-    return occurrence_key(value)
-
-
-@bp.app_context_processor
-def _helpers() -> dict[str, object]:
-    # The meeting page (rendered elsewhere) lists the next occurrences through this helper.
-    return {"upcoming_occurrences": lambda meeting: upcoming_occurrences(meeting, clock.now(), UPCOMING)}
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -96,7 +71,7 @@ def agenda(meeting_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _agenda_page(meeting, form, 422)
     error = attempt(
-        lambda: records.set_agenda(
+        lambda: minutes_svc.set_agenda(
             current_session(),
             actor=current_actor(),
             meeting_id=meeting_id,
@@ -130,7 +105,7 @@ def minutes(meeting_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _minutes_page(meeting, form, 422)
     error = attempt(
-        lambda: records.record_minutes(
+        lambda: minutes_svc.record_minutes(
             current_session(),
             actor=current_actor(),
             meeting_id=meeting_id,
@@ -172,14 +147,14 @@ def _occurrence_page(
 @login_required
 @requires(EDITORS, "move meetings")
 def occurrence(meeting_id: int, key: str) -> tuple[str, int]:
-    return _occurrence_page(meeting_id, _recurrence_id(key))
+    return _occurrence_page(meeting_id, parse_occurrence_key(key))
 
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/move")
 @login_required
 @requires(EDITORS, "move meetings")
 def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
-    recurrence_id, form = _recurrence_id(key), OccurrenceMoveForm(prefix="move")
+    recurrence_id, form = parse_occurrence_key(key), OccurrenceMoveForm(prefix="move")
     if not form.validate_on_submit():
         return _occurrence_page(meeting_id, recurrence_id, move_form=form, status=422)
     zone = _meeting(meeting_id).timezone  # the form's local times are the meeting's own
@@ -203,7 +178,7 @@ def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
 @login_required
 @requires(EDITORS, "cancel meetings")
 def cancel_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
-    recurrence_id, form = _recurrence_id(key), OccurrenceCancelForm(prefix="occ-cancel")
+    recurrence_id, form = parse_occurrence_key(key), OccurrenceCancelForm(prefix="occ-cancel")
     if not form.validate_on_submit():
         return _occurrence_page(meeting_id, recurrence_id, cancel_form=form, status=422)
     error = attempt(

@@ -34,7 +34,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from icat.meetings.records import MAX_ITEMS, ActionInput, AgendaInput
+from icat.meetings.minutes import MAX_ITEMS, ActionInput, AgendaInput
 from icat.meetings.rules import LIMITS
 
 BLANK_ROWS = 3  # empty rows offered for new items; save and come back for more

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from icat.core.actor import SYSTEM
 from icat.core.outbox import OutboxEvent
-from icat.meetings import history, services
+from icat.meetings import reference as history
+from icat.meetings import services
 from icat.meetings.models import Meeting
 from icat.registry.models import Entity
 from icat.registry.reference import load_reference

@@ -3,14 +3,15 @@ the meeting's own zone beside it; historical rows show only the precision that i
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates
-from flask import Blueprint
+from flask import Flask
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
+from icat.core.errors import NotFound
 from icat.meetings.forms import KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
 
 
@@ -44,24 +45,24 @@ def time_span(start: datetime, end: datetime, zone: str) -> str:
     return f"{in_zone(start, zone)} – {time_only(end, zone) if same_day else in_zone(end, zone)}"
 
 
-def register_filters(bp: Blueprint) -> None:
-    @bp.app_template_filter("in_zone")
+def register_filters(app: Flask) -> None:
+    @app.template_filter("in_zone")
     def _in_zone(value: datetime, zone: str, precision: str = "minute", fmt: str = "full") -> str:
         return in_zone(value, zone, precision, fmt)
 
-    @bp.app_template_filter("time_in")
+    @app.template_filter("time_in")
     def _time_in(value: datetime, zone: str) -> str:
         return time_only(value, zone)
 
-    @bp.app_template_filter("month_label")
+    @app.template_filter("month_label")
     def _month_label(value: date) -> str:
         return dates.format_skeleton("yMMMM", value, locale=get_locale())
 
-    @bp.app_template_filter("weekday_label")
+    @app.template_filter("weekday_label")
     def _weekday_label(value: date) -> str:
         return dates.format_date(value, "EEE", locale=get_locale())
 
-    @bp.app_context_processor
+    @app.context_processor
     def _helpers() -> dict[str, object]:
         return {
             "viewer_zone_name": lambda: str(get_timezone()),
@@ -80,3 +81,19 @@ def _precision_note(precision: str) -> str:
         "year": _("Only the year is known."),
     }
     return notes.get(precision, "")
+
+
+# An occurrence in a URL: its original start in UTC, as in RFC 5545 (20300304T130000Z).
+KEY_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def occurrence_key(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(KEY_FORMAT)
+
+
+def parse_occurrence_key(key: str) -> datetime:
+    """The original start named by ``key``; NotFound for anything else."""
+    try:
+        return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise NotFound(_("No such occurrence.")) from exc

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from icat.calendar.links import feed_links
 from icat.core import clock
 from icat.observances.labels import CONFIDENCE_LABELS, STEP_LABELS
 from icat.observances.queries import days_until, get_observance, list_observances, next_occurrence
 from icat.observances.reference import WORLD_DAY
-from icat.web import current_session
+from icat.web.http import current_session
+from icat.web.links import feed_links
 
 bp = Blueprint("observances", __name__)
 

@@ -7,7 +7,8 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from email.header import Header
 from email.policy import SMTPUTF8
@@ -19,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
-from flask import Flask, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar
@@ -135,17 +135,30 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
     )
 
 
-def renderer(app: Flask) -> Renderer:
-    """The worker's renderer: needs the app for templates, translations and settings.
+@dataclass(frozen=True)
+class MailSettings:
+    """What composing a mail needs from configuration."""
+
+    base_url: str
+    sender: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
+        return cls(base_url=str(config["BASE_URL"]).rstrip("/"), sender=str(config["MAIL_FROM"]))
+
+
+def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Renderer:
+    """The worker's renderer. ``render_template(name, **context)`` renders a mail body
+    (the web glue passes Flask's, so mail templates live beside the pages' templates);
+    translations follow the recipient through Flask-Babel's ``force_locale``.
 
     For each batch it loads the batch's recipients and meetings in one query each. People
     who get the same reminder in the same language and time zone get the same text, so it
     is rendered and serialised once per batch, and each copy only gets its own To, Date,
     Message-ID and X-ICAT-Delivery headers.
     """
-    base_url = app.config["BASE_URL"].rstrip("/")
+    base_url, sender = settings.base_url, settings.sender
     host = urlsplit(base_url).hostname or "localhost"
-    sender = app.config["MAIL_FROM"]
 
     def for_batch(session: Session, items: list[Claimed]) -> Callable[[Claimed], Outgoing]:
         users = _by_id(session, User, {i.user_id for i in items if i.user_id})

@@ -1,4 +1,4 @@
-"""Pages: a meeting's reminder plan, and deliveries that failed or were skipped."""
+"""Pages: the inbox, a meeting's reminder plan, and deliveries that failed or were skipped."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from icat.auth import current_actor
 from icat.meetings.queries import get_meeting
 from icat.notifications import queries, services
-from icat.web import attempt, current_session
+from icat.web.auth import current_actor, current_db_user
+from icat.web.http import attempt, current_session
 
-bp = Blueprint("reminders", __name__)
+bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/meetings/<int:meeting_id>/reminders")
@@ -40,4 +40,11 @@ def retry(delivery_id: int) -> Response:
             lambda: services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)
         )
         flash(error.message if error else _("Delivery %(id)s is queued again.", id=delivery_id))
-    return redirect(url_for("reminders.problems"))
+    return redirect(url_for("notifications.problems"))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox() -> str:
+    user = current_db_user()
+    return render_template("notifications/inbox.html", notices=queries.inbox(current_session(), user.id))

@@ -75,7 +75,7 @@ def current_db_user() -> User | None:
 
 def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "pages.login"
+    login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from icat.core.actor import Actor
 from icat.core.errors import Forbidden, NotFound, StaleVersion, ValidationError
 from icat.core.outbox import OutboxEvent
-from icat.meetings import documents, records
+from icat.meetings import documents
+from icat.meetings import minutes as minutes_svc
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Document, Meeting
 from tests.conftest import count
 
@@ -39,9 +40,9 @@ def test_agenda_is_replaced_in_order(session: Session, make_meeting, make_entity
     make_entity(acronym="UNODC")
     meeting = make_meeting()
     items = [{"title": "Adoption of the agenda"}, {"title": "World Day statement", "lead_entity": "UNODC"}]
-    records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=items)
+    minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=items)
     session.commit()
-    records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[*items, {"title": "AOB"}])
+    minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[*items, {"title": "AOB"}])
     session.commit()
     session.expire_all()
     stored = session.get(Meeting, meeting.id)
@@ -56,11 +57,11 @@ def test_agenda_refusals_write_nothing(session: Session, make_meeting) -> None:
     bad = [[{"title": ""}], [{"title": "x" * 301}], [{"title": "ok", "lead_entity": "NOPE"}], [{"title": "a"}] * 101]
     for items in bad:
         with pytest.raises(ValidationError) as caught:
-            records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=items)
+            minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=items)
         assert "items" in caught.value.fields
         session.rollback()
     with pytest.raises(Forbidden):
-        records.set_agenda(session, actor=VIEWER, meeting_id=meeting.id, items=[{"title": "x"}])
+        minutes_svc.set_agenda(session, actor=VIEWER, meeting_id=meeting.id, items=[{"title": "x"}])
     session.rollback()
     assert count(session, AgendaItem) == 0 and count(session, OutboxEvent) == before
 
@@ -68,7 +69,7 @@ def test_agenda_refusals_write_nothing(session: Session, make_meeting) -> None:
 def test_minutes_with_decisions_and_action_items(session: Session, make_meeting, make_entity) -> None:
     make_entity(acronym="IOM")
     meeting = make_meeting()
-    records.record_minutes(
+    minutes_svc.record_minutes(
         session,
         actor=SECRETARIAT,
         meeting_id=meeting.id,
@@ -97,7 +98,7 @@ def test_minutes_refusals_write_nothing(session: Session, make_meeting) -> None:
     ):
         arguments = {"text": "", "decisions": [], "action_items": []} | kwargs
         with pytest.raises(ValidationError) as caught:
-            records.record_minutes(session, actor=SECRETARIAT, meeting_id=meeting.id, **arguments)
+            minutes_svc.record_minutes(session, actor=SECRETARIAT, meeting_id=meeting.id, **arguments)
         assert field in caught.value.fields
         session.rollback()
     assert count(session, Decision) == count(session, ActionItem) == 0
@@ -106,17 +107,17 @@ def test_minutes_refusals_write_nothing(session: Session, make_meeting) -> None:
 def test_agenda_and_minutes_edited_at_an_old_version_are_refused(session: Session, make_meeting) -> None:
     meeting = make_meeting()
     seen = meeting.version
-    records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "A"}], version=seen)
+    minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "A"}], version=seen)
     session.commit()
     minutes = {"text": "Mine", "decisions": [], "action_items": []}
     with pytest.raises(StaleVersion):
-        records.record_minutes(session, actor=SECRETARIAT, meeting_id=meeting.id, version=seen, **minutes)
+        minutes_svc.record_minutes(session, actor=SECRETARIAT, meeting_id=meeting.id, version=seen, **minutes)
     session.rollback()
     with pytest.raises(StaleVersion):
-        records.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "B"}], version=seen)
+        minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=meeting.id, items=[{"title": "B"}], version=seen)
     session.rollback()
     with pytest.raises(NotFound):
-        records.set_agenda(session, actor=SECRETARIAT, meeting_id=999_999, items=[], version=1)
+        minutes_svc.set_agenda(session, actor=SECRETARIAT, meeting_id=999_999, items=[], version=1)
     session.rollback()
     session.expire_all()
     stored = session.get(Meeting, meeting.id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from icat.core.actor import SYSTEM
-from icat.meetings import records
+from icat.meetings import minutes as minutes_svc
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, OccurrenceOverride
 from tests.conftest import count
 from tests.e2e.test_meeting_pages import signed_in, text
@@ -108,7 +108,7 @@ def test_bad_agenda_input_is_shown_beside_its_field_and_saves_nothing(
     message: str,
 ) -> None:
     meeting = make_meeting()
-    records.set_agenda(session, actor=SYSTEM, meeting_id=meeting.id, items=[{"title": "Kept"}])
+    minutes_svc.set_agenda(session, actor=SYSTEM, meeting_id=meeting.id, items=[{"title": "Kept"}])
     session.commit()
     data = form_fields(secretariat.get(f"/meetings/{meeting.id}/agenda")) | {"agenda-items-0-title": "Changed"}
     response = secretariat.post(f"/meetings/{meeting.id}/agenda", data=data | change)
@@ -123,7 +123,7 @@ def test_an_agenda_edited_at_an_old_version_is_refused(
 ) -> None:
     meeting = make_meeting()
     stale = form_fields(secretariat.get(f"/meetings/{meeting.id}/agenda"))
-    records.set_agenda(session, actor=SYSTEM, meeting_id=meeting.id, items=[{"title": "Saved meanwhile"}])
+    minutes_svc.set_agenda(session, actor=SYSTEM, meeting_id=meeting.id, items=[{"title": "Saved meanwhile"}])
     session.commit()
     response = secretariat.post(f"/meetings/{meeting.id}/agenda", data=stale | {"agenda-items-0-title": "Mine"})
     assert response.status_code == 409 and "version" in text(response)
