@@ -38,19 +38,28 @@ def _site(base_url: str) -> feeds.Site:
     return feeds.Site(host=urlsplit(base).hostname or "localhost", base_url=base)
 
 
+def _conditions() -> feeds.Conditions:
+    """The request's If-None-Match (weak comparison), If-Modified-Since and gzip wish."""
+    tags = request.if_none_match
+    return feeds.Conditions(
+        etag_matches=tags.contains_weak,
+        has_etags=bool(tags),
+        modified_since=request.if_modified_since,
+        gzip=request.accept_encodings.quality("gzip") > 0,
+    )
+
+
 def _respond(spec: feeds.FeedSpec, *, private: bool = False) -> Response:
+    conditions = _conditions()
     result = feeds.feed(
-        current_engine(),
-        current_session,
-        spec,
-        site=site(),
-        today=clock.today(),
-        client_has=request.if_none_match.contains,
+        current_engine(), current_session, spec, site=site(), today=clock.today(), conditions=conditions
     )
     headers = _validators(result.etag, result.last_modified, private)
     if result.body is None:
         return Response(status=304, headers=headers)
     headers["Content-Disposition"] = "inline; filename=icat.ics"
+    if result.gzipped:
+        headers["Content-Encoding"] = "gzip"
     return Response(result.body, headers=headers, content_type=MIMETYPE)
 
 
@@ -61,6 +70,7 @@ def _validators(etag: str, last_modified: datetime, private: bool) -> dict[str, 
         "ETag": f'"{etag}"',  # hex digits only: nothing to escape
         "Last-Modified": _http_date(last_modified),
         "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
+        "Vary": "Accept-Encoding",  # one URL, a plain and a gzip representation
     }
     if private:
         headers["X-Robots-Tag"] = "noindex"

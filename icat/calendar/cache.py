@@ -53,4 +53,4 @@ class LRU:
 
 # Blocks of every meeting and observance; whole feed bodies by ETag (a few dozen feeds).
 BLOCKS = LRU(100_000)
-BODIES = LRU(64)
+BODIES = LRU(128)  # plain and gzip-coded bodies

@@ -8,10 +8,11 @@ again and the feed is reassembled from cached blocks. Queries per request are co
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from icat.meetings.models import Meeting
 
 # Raise when the rendering changes, so cached clients and caches see new ETags.
 FORMAT = "icat-ics-1"
+GZIP_SUFFIX = "-gz"
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,45 @@ class Feed:
     etag: str
     last_modified: datetime
     body: bytes | None  # None: the client's copy is current (304)
+    gzipped: bool = False  # ``body`` is the gzip-coded representation
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a request asks about the copy its client holds (RFC 9110 §13).
+
+    ``etag_matches(tag)`` is the weak comparison of If-None-Match (a compressing proxy
+    forwards ``W/"…"``); ``modified_since`` is If-Modified-Since, used only when the request
+    sends no If-None-Match (§13.1.3); ``gzip``: the client accepts a gzip-coded body.
+    """
+
+    etag_matches: Callable[[str], bool] = lambda _tag: False
+    has_etags: bool = False
+    modified_since: datetime | None = None
+    gzip: bool = False
 
 
 def _etag(spec: FeedSpec, site: Site, state: State, today: date) -> str:
     # ``today``: cancelled meetings leave a feed 30 days after cancellation, counted in days.
     raw = f"{FORMAT}|{spec.key}|{site.host}|{site.base_url}|{state.epoch}|{state.version}|{today.isoformat()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def last_modified(changed_at: datetime, today: date) -> datetime:
+    """Last-Modified of a feed, whole seconds (HTTP dates have no fraction).
+
+    A feed also changes without a write at midnight (cancelled meetings leave it 30 days
+    after their cancellation, counted in days), so it is never older than today's start:
+    an If-Modified-Since from yesterday then gets the new body, not a 304.
+    """
+    midnight = datetime.combine(today, time(0), tzinfo=UTC)
+    return max(changed_at.astimezone(UTC), midnight).replace(microsecond=0)
+
+
+def _not_modified(etag: str, modified: datetime, conditions: Conditions) -> bool:
+    if conditions.has_etags:
+        return conditions.etag_matches(etag)
+    return conditions.modified_since is not None and modified <= conditions.modified_since
 
 
 def feed(
@@ -63,20 +98,40 @@ def feed(
     *,
     site: Site,
     today: date,
-    client_has: Callable[[str], bool],
+    conditions: Conditions,
 ) -> Feed:
-    """The feed for a request; ``client_has(etag)`` tells whether If-None-Match names it.
-    ``session()`` is called only when the body must be built, so a 304 or a cached body
-    never opens the request's session."""
+    """The feed for a request: ``body`` None means 304 (the client's copy is current).
+
+    The gzip representation has its own strong ETag (``…-gz``: RFC 9110 §8.8.3 wants one
+    per representation) and is compressed once per feed version, then kept beside the plain
+    bytes. ``session()`` is called only when the body must be built, so a 304 or a cached
+    body never opens the request's session.
+    """
     state = queries.feed_state(engine)
     etag = _etag(spec, site, state, today)
-    if client_has(etag):
-        return Feed(etag, state.changed_at, None)
-    body = BODIES.get(etag)
+    tag = etag + GZIP_SUFFIX if conditions.gzip else etag
+    modified = last_modified(state.changed_at, today)
+    if _not_modified(tag, modified, conditions):
+        return Feed(tag, modified, None, conditions.gzip)
+    body = BODIES.get(tag)
     if body is None:
-        body = build(session(), spec, site=site, today=today, epoch=state.epoch)
-        BODIES.put(etag, body)
-    return Feed(etag, state.changed_at, body)
+        body = _body(session, spec, site, today, state.epoch, etag, conditions.gzip)
+    return Feed(tag, modified, body, conditions.gzip)
+
+
+def _body(
+    session: Callable[[], Session], spec: FeedSpec, site: Site, today: date, epoch: str, etag: str, gzipped: bool
+) -> bytes:
+    plain = BODIES.get(etag)
+    if plain is None:
+        plain = build(session(), spec, site=site, today=today, epoch=epoch)
+        BODIES.put(etag, plain)
+    if not gzipped:
+        return plain
+    # mtime=0: the same bytes on every host and every rebuild, so the -gz ETag stays true.
+    coded = gzip.compress(plain, compresslevel=6, mtime=0)
+    BODIES.put(etag + GZIP_SUFFIX, coded)
+    return coded
 
 
 def build(session: Session, spec: FeedSpec, *, site: Site, today: date, epoch: str) -> bytes:
