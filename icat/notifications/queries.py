@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
+from icat.accounts.permissions import REGISTRY_EDITORS, SIGNED_IN, require_role
 from icat.core.actor import Actor
 from icat.meetings.queries import get_meeting
 from icat.notifications.models import Delivery, Notice
@@ -21,13 +21,16 @@ def inbox(session: Session, user_id: int, *, limit: int = 100) -> Sequence[Notic
 
 def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> Sequence[Delivery]:
     """A meeting's deliveries by due time: all of them for the secretariat, one's own for
-    others. Raises NotFound when the actor may not see the meeting."""
+    other signed-in people (never the rows that name no person, such as "UNU has no focal
+    point to remind", which only the secretariat acts on). Raises Unauthorized for an
+    anonymous reader, NotFound when the actor may not see the meeting."""
+    actor = require_role(actor, SIGNED_IN, "see reminder plans")
     get_meeting(session, meeting_id, actor=actor)
     query = (
         sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}").order_by(Delivery.due_at, Delivery.key)
     )
-    if actor is None or actor.role not in REGISTRY_EDITORS:
-        query = query.where(Delivery.user_id == (actor.user_id if actor else None))
+    if actor.role not in REGISTRY_EDITORS:
+        query = query.where(Delivery.user_id.is_not(None), Delivery.user_id == actor.user_id)
     return session.scalars(query).all()
 
 

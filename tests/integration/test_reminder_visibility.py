@@ -112,7 +112,40 @@ def test_the_plan_is_whole_for_the_secretariat_and_personal_for_a_focal_point(
     session.commit()
     own = client.get(f"/api/v1/meetings/{meeting_id}/reminders", headers={"Authorization": f"Bearer {raw}"})
     assert {i["recipient"] for i in own.get_json()["items"]} == {"aaa@icat.example"}  # only their own rows
-    assert client.get(f"/api/v1/meetings/{meeting_id}/reminders").status_code == 404  # members-only meeting
+    assert client.get(f"/api/v1/meetings/{meeting_id}/reminders").status_code == 401  # plans need a sign-in
+
+
+def test_a_public_meetings_plan_is_not_shown_to_anonymous_readers_nor_its_unaddressed_rows_to_members(
+    app: Flask, client: FlaskClient, session: Session, make_entity, make_user, bearer
+) -> None:
+    """Issue 11 item 14: anonymous readers listed rows such as "UNU has no focal point"."""
+    make_entity(acronym="UNU")  # no focal point: its reminders are skipped rows naming no person
+    make_entity(acronym="AAA")
+    make_user("focal_point", entity="AAA", email="aaa@icat.example")
+    start = clock.now() + timedelta(days=10)
+    meeting = meetings.create_meeting(
+        session,
+        actor=SYSTEM,
+        title="Public briefing",
+        kind="briefing",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        timezone="Europe/Vienna",
+        visibility="public",
+        invitees=["UNU", "AAA"],
+    )
+    session.commit()
+    with app.app_context():
+        relay_outbox(app)
+    url = f"/api/v1/meetings/{meeting.id}/reminders"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 401 and anonymous.get_json()["error"] == "unauthorized"
+    whole = client.get(url, headers=bearer("secretariat")).get_json()["items"]
+    assert any(i["recipient"] is None or "UNU" in (i["last_error"] or "") for i in whole)
+    viewer = client.get(url, headers=bearer("viewer")).get_json()["items"]
+    assert viewer == []
+    focal = client.get(url, headers=bearer("focal_point", "AAA")).get_json()["items"]
+    assert all("UNU" not in (i["last_error"] or "") for i in focal)
 
 
 def test_failed_deliveries_are_listed_and_retried_by_the_secretariat(
