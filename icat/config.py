@@ -24,6 +24,7 @@ class Config:
     SMTP_PASSWORD: str | None = None
     SMTP_TLS = False
     MAIL_FROM = "ICAT Workspace <no-reply@icat.invalid>"
+    ORGANIZER_EMAIL: str | None = None  # ORGANIZER of invitations and cancellations; None → MAIL_FROM
     WORKER_POLL_SECONDS = 5
     DELIVERY_LEASE_SECONDS = 120
     DELIVERY_MAX_ATTEMPTS = 5

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.header import Header
 from email.policy import SMTPUTF8
 from email.utils import format_datetime as rfc2822
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
@@ -52,16 +52,46 @@ def _subject(row: Claimed) -> str:
     return _("Reminder: %(title)s", title=title)
 
 
-def itip(meeting: Meeting, *, method: str, host: str, base_url: str) -> bytes:
-    """The meeting as an iTIP message (RFC 5546): REQUEST, or CANCEL with the same UID and a
-    higher SEQUENCE; the VEVENT is the feeds' own (icat.calendar.render)."""
+# What each kind of mail carries (RFC 5546): a reminder publishes the meeting for the
+# recipient's calendar (it is no invitation, so no REQUEST a client would answer), a
+# cancellation withdraws it for that recipient. Others carry no calendar object.
+METHODS = {"meeting_reminder": "PUBLISH", "meeting_cancelled": "CANCEL"}
+
+
+def itip(
+    meeting: Meeting,
+    *,
+    method: str,
+    host: str,
+    base_url: str,
+    organizer: str,
+    attendee: str | None,
+    stamp: datetime,
+) -> bytes:
+    """The meeting as an iTIP object (RFC 5546) with the feeds' own VEVENTs (same UID and
+    SEQUENCE, icat.calendar.render), plus what iTIP needs beyond a feed: ``ORGANIZER`` (the
+    secretariat's address), the recipient as ``ATTENDEE`` (CANCEL), and ``DTSTAMP`` the time
+    the object is sent, not the meeting's last edit (§2.1.5). A CANCEL withdraws the whole
+    meeting, so it carries the master event only, with STATUS:CANCELLED."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
     head = cal.to_ical().removesuffix(FOOTER)
-    block = meeting_block(meeting, meeting.overrides, host=host, base_url=base_url)
-    return assemble(head, [meeting.timezone], [block])
+    overrides = [] if method == "CANCEL" else meeting.overrides
+    block = meeting_block(meeting, overrides, host=host, base_url=base_url)
+    parsed = Calendar.from_ical(assemble(head, [meeting.timezone], [block]))
+    name, address = parseaddr(organizer)
+    for event in parsed.walk("VEVENT"):
+        event.pop("DTSTAMP", None)
+        event.add("dtstamp", stamp.astimezone(UTC))
+        event.add("organizer", vCalAddress(f"mailto:{address}"), parameters={"CN": name} if name else None)
+        if attendee:
+            event.add("attendee", vCalAddress(f"mailto:{attendee}"), parameters={"ROLE": "REQ-PARTICIPANT"})
+        if method == "CANCEL":
+            event.pop("STATUS", None)
+            event.add("status", "CANCELLED")
+    return parsed.to_ical()
 
 
 def _context(row: Claimed, user: User | None, base_url: str) -> dict[str, Any]:
@@ -141,10 +171,13 @@ class MailSettings:
 
     base_url: str
     sender: str
+    organizer: str  # ORGANIZER of calendar objects: the secretariat's address
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
-        return cls(base_url=str(config["BASE_URL"]).rstrip("/"), sender=str(config["MAIL_FROM"]))
+        sender = str(config["MAIL_FROM"])
+        organizer = str(config.get("ORGANIZER_EMAIL") or sender)
+        return cls(base_url=str(config["BASE_URL"]).rstrip("/"), sender=sender, organizer=organizer)
 
 
 def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Renderer:
@@ -164,31 +197,43 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
         users = _by_id(session, User, {i.user_id for i in items if i.user_id})
         meetings = _by_id(session, Meeting, {i.params["meeting_id"] for i in items if i.params.get("meeting_id")})
         texts: dict[tuple[Any, ...], bytes] = {}
-        invites: dict[tuple[int, str], bytes] = {}
+        stamp = clock.now()  # DTSTAMP: this batch is being sent now
 
-        def ics(item: Claimed, method: str) -> bytes | None:
+        def ics(item: Claimed, method: str, email: str) -> bytes | None:
             meeting = meetings.get(item.params.get("meeting_id"))
             if meeting is None:
                 return None
-            if (meeting.id, method) not in invites:
-                invites[meeting.id, method] = itip(meeting, method=method, host=host, base_url=base_url)
-            return invites[meeting.id, method]
+            attendee = email if method == "CANCEL" else None
+            return itip(
+                meeting,
+                method=method,
+                host=host,
+                base_url=base_url,
+                organizer=settings.organizer,
+                attendee=attendee,
+                stamp=stamp,
+            )
 
-        def text(item: Claimed, user: User | None) -> bytes:
-            method = "CANCEL" if item.kind == "meeting_cancelled" else "REQUEST"
+        def text(item: Claimed, user: User | None, email: str) -> bytes:
+            method = METHODS.get(item.kind)
             with force_locale(user.locale if user else "en"):
                 subject = _subject(item)
                 body = render_template(f"email/{item.kind}.txt", **_context(item, user, base_url))
-            return _prototype(subject, sender, body, ics(item, method), method)
+            invite = ics(item, method, email) if method else None
+            return _prototype(subject, sender, body, invite, method or "")
 
         def render(item: Claimed) -> Outgoing:
             user = users.get(item.user_id)
-            audience = (user.locale, user.timezone) if user else ("en", "UTC")
-            key = (item.kind, json.dumps(item.params, sort_keys=True), *audience)
-            if key not in texts:
-                texts[key] = text(item, user)
             # The person's address now, not when the reminder was planned (it may have changed).
-            mid, email = message_id(item.key, host), (user.email if user else item.email) or ""
+            email = (user.email if user else item.email) or ""
+            audience = (user.locale, user.timezone) if user else ("en", "UTC")
+            # A cancellation names its recipient as ATTENDEE, so it is rendered per person;
+            # a reminder is the same for everyone who shares a language and a zone.
+            person = email if METHODS.get(item.kind) == "CANCEL" else ""
+            key = (item.kind, json.dumps(item.params, sort_keys=True), *audience, person)
+            if key not in texts:
+                texts[key] = text(item, user, email)
+            mid = message_id(item.key, host)
             head = _header_lines(
                 [("To", email), ("Date", rfc2822(clock.now())), ("Message-ID", mid), ("X-ICAT-Delivery", item.key)]
             )

@@ -120,19 +120,25 @@ def test_due_reminders_are_sent_once_in_the_recipients_language_and_zone(
     assert "14:00" in body  # and 14:00 in Vienna
     assert french["Message-ID"] == message_id(french["X-ICAT-Delivery"], "icat.test")
     (attachment,) = list(french.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar" and attachment.get_param("method") == "PUBLISH"
     calendar = icalendar.Calendar.from_ical(attachment.get_content())
     (event,) = calendar.walk("VEVENT")
+    # A reminder is no invitation: PUBLISH (RFC 5546 §3.2.1), never the same REQUEST again.
     assert (str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"])) == (
-        "REQUEST",
+        "PUBLISH",
         f"meeting-{meeting_id}@icat.test",
         0,
     )
+    assert str(event["ORGANIZER"]) == "mailto:no-reply@icat.invalid"
+    assert "ATTENDEE" not in event
+    assert event["DTSTAMP"].dt == T - timedelta(days=7, minutes=-1)  # the time of sending
     assert count(session, Notice, Notice.kind == "meeting_reminder") == 2  # the inbox has it too
 
 
 def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
     session: Session, mailing_app: Flask, people, smtp
 ) -> None:
+    mailing_app.config["ORGANIZER_EMAIL"] = "ICAT Secretariat <secretariat@icat.example>"
     meeting_id = schedule(session, reminder_offsets=["P1D"])
     tick(mailing_app, PLANNED)
     with clock.frozen(PLANNED + timedelta(days=1)):
@@ -156,10 +162,18 @@ def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
     tick(mailing_app, T + timedelta(days=1, hours=2))
     notices = [m for m in smtp.messages if ":cancelled:" in m["X-ICAT-Delivery"]]
     assert sorted(m["To"] for m in notices) == ["ilo@icat.example", "unhcr@icat.example"]
-    (event,) = icalendar.Calendar.from_ical(next(notices[0].iter_attachments()).get_content()).walk("VEVENT")
-    calendar = icalendar.Calendar.from_ical(next(notices[0].iter_attachments()).get_content())
-    assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
-    assert str(event["UID"]) == f"meeting-{meeting_id}@icat.test" and int(event["SEQUENCE"]) == 2
+    for notice in notices:
+        (part,) = list(notice.iter_attachments())
+        assert part.get_content_type() == "text/calendar" and part.get_param("method") == "CANCEL"  # RFC 6047
+        calendar = icalendar.Calendar.from_ical(part.get_content())
+        (event,) = calendar.walk("VEVENT")
+        assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+        assert str(event["UID"]) == f"meeting-{meeting_id}@icat.test" and int(event["SEQUENCE"]) == 2
+        # RFC 5546 §3.2.5: a CANCEL names its ORGANIZER and the ATTENDEE it is addressed to.
+        assert str(event["ORGANIZER"]) == "mailto:secretariat@icat.example"
+        assert event["ORGANIZER"].params["CN"] == "ICAT Secretariat"
+        assert str(event["ATTENDEE"]) == f"mailto:{notice['To']}"
+        assert event["DTSTAMP"].dt == T + timedelta(days=1, hours=2)  # sent now, not the last edit
     assert rows(session, status="pending") == []
 
 
