@@ -111,6 +111,14 @@ class LoginOutcome:
     retry_after: int = 0
 
 
+def _storable(text: str) -> str:
+    """The text with what no database column holds (NUL: PostgreSQL refuses it; a lone
+    surrogate: not UTF-8) replaced, so a hostile sign-in is one more failed attempt, not a 500.
+    No address contains either, so no account can match it."""
+    cleaned = text.replace("\x00", "\ufffd")
+    return cleaned.encode("utf-8", "replace").decode("utf-8")
+
+
 def log_in(session: Session, *, email: str, password: str, ip: str, limits: LoginLimits) -> LoginOutcome:
     """Check credentials and open a login session.
 
@@ -119,7 +127,7 @@ def log_in(session: Session, *, email: str, password: str, ip: str, limits: Logi
     within the window, further attempts are refused with ``retry_after`` seconds.
     """
     now = clock.now()
-    email = email.strip().lower()
+    email = _storable(email.strip().lower())
     since = now - timedelta(seconds=limits.window_seconds)
     retry = _throttled_for(session, email=email, ip=ip, since=since, limits=limits)
     if retry:

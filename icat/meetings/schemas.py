@@ -3,6 +3,7 @@ lengths are checked here; the meaning (zone, RRULE, offsets, invitees) by the se
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -143,12 +144,25 @@ class MeetingSummarySchema(MeetingSchema):
         exclude = DETAIL
 
 
+# A window asked of the calendar: wide enough for ICAT's whole record and any plan, narrow
+# enough that expanding a series or converting to a zone never leaves Python's date range.
+QUERY_RANGE = validate.Range(
+    min=datetime(1900, 1, 1, tzinfo=UTC),
+    max=datetime(2200, 1, 1, tzinfo=UTC),
+    error="Must be between 1900 and 2200.",
+)
+
+
+def _window_field(**kw: Any) -> fields.AwareDateTime:
+    return fields.AwareDateTime(validate=QUERY_RANGE, **kw)
+
+
 class MeetingListArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # tolerate cache-busting and tracking parameters
 
-    from_ = fields.AwareDateTime(data_key="from")
-    to = fields.AwareDateTime()
+    from_ = _window_field(data_key="from")
+    to = _window_field()
     kind = fields.String(validate=validate.OneOf(KINDS))
     entity = fields.String(validate=validate.Length(1, 20))
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -198,8 +212,8 @@ class OccurrenceArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.AwareDateTime(data_key="from")
-    to = fields.AwareDateTime()
+    from_ = _window_field(data_key="from")
+    to = _window_field()
 
 
 class OccurrenceListSchema(Schema):

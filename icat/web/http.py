@@ -5,15 +5,15 @@ Routes stay thin (DESIGN §11.1): parse with a schema, call one service, dump or
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import marshmallow
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from icat.core.errors import BadRequest, DomainError, Forbidden, Unauthorized, ValidationError
@@ -31,8 +31,12 @@ transactional = _transactional(current_session)
 
 
 def load_json(schema: marshmallow.Schema, *, partial: bool = False) -> dict[str, Any]:
-    """Parse the JSON body with ``schema``: 400 when it is not a JSON object, 422 per field."""
-    data = request.get_json(silent=True)
+    """Parse the JSON body with ``schema``: 400 when it is not a JSON object (or nests
+    deeper than any request of this API: the parser's recursion limit), 422 per field."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError as exc:
+        raise BadRequest("The JSON body nests too deeply.") from exc
     if data is None and request.get_data():
         raise BadRequest("The request body is not valid JSON.")
     if not isinstance(data, dict):
@@ -40,7 +44,33 @@ def load_json(schema: marshmallow.Schema, *, partial: bool = False) -> dict[str,
     return load_data(schema, data, partial=partial)
 
 
+def _unstorable(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Fields whose text no database column can hold: NUL (PostgreSQL refuses it) and lone
+    surrogates (not UTF-8). A net under every schema, whatever its fields' own validators."""
+    if isinstance(value, dict):
+        found: dict[str, list[str]] = {}
+        for key, item in value.items():
+            found |= _unstorable(item, f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in _unstorable(item, f"{path}.{i}").items()}
+    if isinstance(value, str) and ("\x00" in value or not _is_utf8(value)):
+        return {path or "_schema": [_l("Contains a NUL character or a broken Unicode sequence.")]}
+    return {}
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def load_data(schema: marshmallow.Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
+    broken = _unstorable(data)
+    if broken:
+        raise ValidationError("Some fields are invalid.", fields=broken)
     try:
         return schema.load(data, partial=partial)
     except marshmallow.ValidationError as exc:
@@ -93,17 +123,24 @@ def load_edit(schema: marshmallow.Schema, *, partial: bool = True) -> Edit:
     return Edit(changes, header if header is not None else body_version, header is not None)
 
 
+def _cursors() -> URLSafeSerializer:
+    # Signed: a cursor is the last row's sort key, and a forged one would reach the query
+    # with a value of any type; only keys this API wrote come back in.
+    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="icat.cursor")
+
+
 def encode_cursor(key: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+    return _cursors().dumps(key)
 
 
 def decode_cursor(cursor: str | None) -> Any:
+    """The key of a cursor this API sent; BadRequest (400) for anything else."""
     if not cursor:
         return None
     try:
-        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError as exc:
-        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]}) from exc
+        return _cursors().loads(cursor)
+    except BadSignature as exc:
+        raise BadRequest("Invalid cursor.", fields={"cursor": [_l("Not a cursor this API sent.")]}) from exc
 
 
 def page(items: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:

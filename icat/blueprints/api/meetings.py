@@ -144,6 +144,7 @@ def meetings_withdraw(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/rsvp")
+@requires(participation.RESPONDERS, "answer invitations")  # before the body is parsed
 @transactional
 def meetings_rsvp(meeting_id: int) -> Response:
     data = load_json(RsvpSchema())
