@@ -71,3 +71,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def upsert_insert(session: Any, table: Any) -> Any:
+    """``INSERT`` of the session's dialect, with ``on_conflict_do_nothing``/``_do_update``:
+    PostgreSQL and SQLite both have ON CONFLICT; SQLAlchemy spells it per dialect."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table)

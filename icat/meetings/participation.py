@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
+from icat.core.db import upsert_insert
 from icat.core.errors import Conflict, Forbidden, ValidationError
 from icat.meetings.events import MeetingFollowed, MeetingUnfollowed, RsvpGiven
 from icat.meetings.models import RESPONSES, Follower, Rsvp
@@ -43,18 +44,35 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
     if meeting.status != "scheduled":
         raise Conflict("The meeting is cancelled." if meeting.status == "cancelled" else _NOT_YET)
     assert row is not None
-    rsvp = session.get(Rsvp, (meeting.id, row.id))
-    previous = rsvp.response if rsvp else None
+    rsvp, previous = _locked_rsvp(session, meeting.id, row.id, response, actor.user_id)
     if previous == response:
-        return rsvp  # type: ignore[return-value]
-    if rsvp is None:
-        rsvp = Rsvp(meeting_id=meeting.id, entity_id=row.id, entity=row)
-        session.add(rsvp)
+        return rsvp
     rsvp.response, rsvp.user_id, rsvp.at = response, actor.user_id, clock.now()
     session.flush()
     event = RsvpGiven(meeting_id=meeting.id, entity=entity, response=response, user_id=actor.user_id, previous=previous)
     outbox.record(session, event, actor=actor)
     return rsvp
+
+
+def _locked_rsvp(
+    session: Session, meeting_id: int, entity_id: int, response: str, user_id: int | None
+) -> tuple[Rsvp, str | None]:
+    """The entity's answer row, locked until commit, and the answer it held before.
+
+    Two first answers of one entity may race: each inserts with ON CONFLICT DO NOTHING, and
+    the one whose insert found the row already there locks that row and updates it, so
+    both succeed, one after the other, and the event of each names the answer it replaced.
+    """
+    key = (meeting_id, entity_id)
+    rsvp = session.get(Rsvp, key, with_for_update={"of": Rsvp}, populate_existing=True)
+    if rsvp is not None:
+        return rsvp, rsvp.response
+    values = {"meeting_id": meeting_id, "entity_id": entity_id, "response": response, "user_id": user_id}
+    statement = upsert_insert(session, Rsvp).values(**values, at=clock.now()).on_conflict_do_nothing()
+    inserted = session.execute(statement.returning(Rsvp.meeting_id)).first()
+    rsvp = session.get(Rsvp, key, with_for_update={"of": Rsvp}, populate_existing=True)
+    assert rsvp is not None  # inserted now, or by the request we raced with
+    return rsvp, None if inserted else rsvp.response
 
 
 def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
@@ -65,10 +83,13 @@ def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
     meeting = get_meeting(session, meeting_id, actor=actor)
     if meeting.status == "proposed":
         raise Conflict(_NOT_YET)
-    if actor.user_id is None or session.get(Follower, (meeting.id, actor.user_id)):
+    if actor.user_id is None:
         return False
-    session.add(Follower(meeting_id=meeting.id, user_id=actor.user_id, since=clock.now()))
-    session.flush()
+    # One statement, so the same person following twice at once follows once, without a 500.
+    values = {"meeting_id": meeting.id, "user_id": actor.user_id, "since": clock.now()}
+    statement = upsert_insert(session, Follower).values(**values).on_conflict_do_nothing()
+    if session.execute(statement.returning(Follower.meeting_id)).first() is None:
+        return False
     outbox.record(session, MeetingFollowed(meeting_id=meeting.id, user_id=actor.user_id), actor=actor)
     return True
 

@@ -8,10 +8,12 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from icat.core.errors import DomainError, StaleVersion, TooManyRequests, Unauthorized
+from icat.core.errors import Conflict, DomainError, StaleVersion, TooManyRequests, Unauthorized
+from icat.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,14 @@ def _stale(error: StaleDataError) -> Response:
     return _domain(StaleVersion(_("Someone else changed this at the same moment. Reload and retry.")))
 
 
+def _integrity(error: IntegrityError) -> Response:
+    # Two requests wrote the same unique row at the same moment (the check before the write
+    # saw none): the loser hears of a conflict, never of a 500. The transaction is gone.
+    db.session.rollback()
+    log.info("integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+    return _domain(Conflict(_("This was changed by another request at the same moment. Reload and retry.")))
+
+
 def _unexpected(error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", _("Something went wrong on our side. It has been logged."))
@@ -67,4 +77,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(Exception, _unexpected)
