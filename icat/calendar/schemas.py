@@ -38,22 +38,3 @@ def dump_token(token: Token, raw: str | None = None, links: dict[str, str] | Non
 
 class NoContentSchema(Schema):
     """An empty answer (204)."""
-
-
-# The feed-token routes for the OpenAPI document (icat/blueprints/api/openapi.py).
-API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
-    "/feed-tokens": {
-        "get": ("My private feed tokens (never the secret)", None, None, FeedTokenListSchema, 200, (401, 403)),
-        "post": (
-            "Create a private feed token: token, url and webcal_url are shown this once",
-            None,
-            FeedTokenCreateSchema,
-            FeedTokenSchema,
-            201,
-            (400, 401, 403, 422),
-        ),
-    },
-    "/feed-tokens/{token_id}": {
-        "delete": ("Revoke a feed token; its feed answers 404 at once", None, None, NoContentSchema, 204, (401, 404)),
-    },
-}

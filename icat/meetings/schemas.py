@@ -254,104 +254,19 @@ class RsvpListSchema(Schema):
     at = fields.AwareDateTime()
 
 
-_W = (400, 401, 403, 404, 422)
-_W409 = (*_W, 409, 412)
+# The error answers of most meeting changes, for the routes' API descriptions (icat.web.api_doc).
+WRITE_ERRORS = (400, 401, 403, 404, 422)
 # A response that is a file, not JSON (icat.blueprints.api.openapi takes media types as they are).
 DOCUMENT_FILE = {media: {"schema": {"type": "string", "format": "binary"}} for media in DOCUMENT_TYPES.values()}
-# OpenAPI rows for icat.blueprints.api.openapi.ROUTES: path → method → (summary, query,
-# request, response, status, errors).
-API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
-    "/meetings": {
-        "get": ("Meetings the caller may see", MeetingListArgsSchema, None, MeetingListSchema, 200, (422,)),
-        "post": (
-            'Schedule a meeting (secretariat), or propose one (status "proposed": a co-chair\'s focal point)',
-            None,
-            MeetingCreateSchema,
-            MeetingSchema,
-            201,
-            (400, 401, 403, 422),
-        ),
-    },
-    "/meetings/{meeting_id}": {
-        "get": ("One meeting with RSVPs, agenda, minutes, documents", None, None, MeetingSchema, 200, (404,)),
-        "patch": (
-            "Change a meeting at a version (If-Match or version)",
-            None,
-            MeetingPatchSchema,
-            MeetingSchema,
-            200,
-            (*_W, 409, 412),
-        ),
-    },
-    "/meetings/{meeting_id}/cancel": {
-        "post": ("Cancel (the row stays, status cancelled)", None, CancelSchema, MeetingSchema, 200, (*_W, 409, 412)),
-    },
-    "/meetings/{meeting_id}/confirm": {
-        "post": (
-            "Confirm a proposed meeting (secretariat): scheduled, its reminders planned",
-            None,
-            VersionSchema,
-            MeetingSchema,
-            200,
-            (*_W, 409, 412),
-        ),
-    },
-    "/meetings/{meeting_id}/decline": {
-        "post": ("Decline a proposed meeting (secretariat): it is deleted", None, DeclineSchema, None, 204, _W409),
-    },
-    "/meetings/{meeting_id}/withdraw": {
-        "post": ("Withdraw a proposed meeting (its proposer): it is deleted", None, VersionSchema, None, 204, _W409),
-    },
-    "/meetings/{meeting_id}/rsvp": {
-        "put": (
-            "Answer for an entity (its focal point, or the secretariat)",
-            None,
-            RsvpSchema,
-            RsvpListSchema,
-            200,
-            (*_W, 409),
-        ),
-    },
-    "/meetings/{meeting_id}/agenda": {
-        "put": ("Replace the agenda (secretariat)", None, AgendaSchema, MeetingSchema, 200, _W),
-    },
-    "/meetings/{meeting_id}/minutes": {
-        "put": ("Record the minutes (secretariat)", None, MinutesSchema, MeetingSchema, 200, _W),
-    },
-    "/meetings/{meeting_id}/occurrences": {
-        "get": (
-            "Occurrences with overrides applied",
-            OccurrenceArgsSchema,
-            None,
-            OccurrenceListSchema,
-            200,
-            (404, 422),
-        ),
-    },
-    "/meetings/{meeting_id}/occurrences/{recurrence_id}": {
-        "put": (
-            "Move one occurrence (original start in UTC)",
-            None,
-            OccurrenceMoveSchema,
-            OccurrenceSchema,
-            200,
-            (*_W, 409),
-        ),
-    },
-    "/meetings/{meeting_id}/occurrences/{recurrence_id}/cancel": {
-        "post": ("Cancel one occurrence", None, None, OccurrenceSchema, 200, (*_W, 409)),
-    },
-    "/meetings/{meeting_id}/documents": {
-        "post": ("Upload a PDF, DOCX or ODT (multipart field 'file')", None, None, DocumentOutSchema, 201, _W),
-    },
-    "/meetings/{meeting_id}/documents/{document_id}": {
-        "get": ("Download a document of a meeting the caller may see", None, None, DOCUMENT_FILE, 200, (404,)),
-        "delete": ("Remove a document (secretariat)", None, None, None, 204, (401, 403, 404)),
-    },
-    "/meetings/{meeting_id}/follow": {
-        "put": ("Follow a meeting: get its reminders", None, None, None, 204, (401, 404, 409)),
-        "delete": ("Stop following a meeting", None, None, None, 204, (401, 404)),
-    },
+# The upload's body: multipart/form-data with the document in the field "file".
+DOCUMENT_UPLOAD = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, DOCX or ODT"}},
+            "required": ["file"],
+        }
+    }
 }
 
 

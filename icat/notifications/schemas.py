@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 
@@ -30,31 +28,3 @@ class DeliveryArgsSchema(Schema):
         unknown = EXCLUDE
 
     status = fields.String(validate=validate.OneOf(("failed", "skipped")))
-
-
-# OpenAPI entries (icat.blueprints.api.openapi): path → method → (summary, query, body, out, status, errors)
-API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
-    "/meetings/{meeting_id}/reminders": {
-        "get": (
-            "The meeting's reminder plan (everyone's for the secretariat, one's own otherwise)",
-            None,
-            None,
-            DeliveryListSchema,
-            200,
-            (404,),
-        ),
-    },
-    "/deliveries": {
-        "get": (
-            "Failed and skipped deliveries (secretariat)",
-            DeliveryArgsSchema,
-            None,
-            DeliveryListSchema,
-            200,
-            (401, 403, 422),
-        ),
-    },
-    "/deliveries/{delivery_id}/retry": {
-        "post": ("Queue a failed delivery again (secretariat)", None, None, DeliverySchema, 200, (401, 403, 404, 409)),
-    },
-}

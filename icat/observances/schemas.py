@@ -85,29 +85,3 @@ def dump_observance(observance: Observance, today: date) -> dict[str, Any]:
     body = ObservanceSchema().dump(observance)
     body["next_date"] = next_occurrence(observance, today).isoformat()
     return body
-
-
-# The observance routes for the OpenAPI document (icat/blueprints/api/openapi.py).
-API_ROUTES: dict[str, dict[str, tuple[Any, ...]]] = {
-    "/observances": {
-        "get": ("Observances with their themes and campaign steps", None, None, ObservanceListSchema, 200, ())
-    },
-    "/observances/{slug}": {
-        "get": (
-            "One observance (World Day: world-day-against-trafficking-in-persons)",
-            None,
-            None,
-            ObservanceSchema,
-            200,
-            (404,),
-        ),
-        "patch": (
-            "Change an observance at a version (If-Match or version): themes of the years sent, step offsets",
-            None,
-            ObservancePatchSchema,
-            ObservanceSchema,
-            200,
-            (400, 401, 403, 404, 409, 412, 422),
-        ),
-    },
-}

@@ -12,9 +12,12 @@ from icat.registry.queries import EntityFilter, get_entity, list_entities
 from icat.registry.schemas import (
     EntityCreateSchema,
     EntityListArgsSchema,
+    EntityListSchema,
     EntityPatchSchema,
+    EntitySchema,
     dump_entity,
 )
+from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
     current_session,
@@ -29,6 +32,7 @@ from icat.web.http import (
 
 
 @bp.get("/entities")
+@doc("List entities", query=EntityListArgsSchema, response=EntityListSchema)
 def entities_index() -> Response:
     args = load_args(EntityListArgsSchema())
     flt = EntityFilter(args.get("kind"), args.get("category"), args.get("working_group"))
@@ -38,6 +42,14 @@ def entities_index() -> Response:
 
 
 @bp.post("/entities")
+@doc(
+    "Add an entity (admin, secretariat)",
+    body=EntityCreateSchema,
+    response=EntitySchema,
+    status=201,
+    errors=(401, 403, 409),
+    etag=True,
+)
 @requires(REGISTRY_EDITORS, "add entities")
 @transactional
 def entities_create() -> Response:
@@ -49,6 +61,7 @@ def entities_create() -> Response:
 
 
 @bp.get("/entities/<acronym>")
+@doc("One entity; focal points for signed-in readers", response=EntitySchema, errors=(404,), etag=True)
 def entities_show(acronym: str) -> Response:
     entity = get_entity(current_session(), acronym)
     fps = account_queries.focal_points(current_session(), actor=current_actor(), entity_id=entity.id)
@@ -56,6 +69,13 @@ def entities_show(acronym: str) -> Response:
 
 
 @bp.patch("/entities/<acronym>")
+@doc(
+    "Change an entity at a version (If-Match or version)",
+    body=EntityPatchSchema,
+    response=EntitySchema,
+    errors=(401, 403, 404),
+    versioned=True,
+)
 @requires(REGISTRY_EDITORS, "change entities")
 @transactional
 def entities_update(acronym: str) -> Response:

@@ -8,13 +8,21 @@ from icat.accounts.permissions import SIGNED_IN
 from icat.blueprints.api import bp
 from icat.calendar import services
 from icat.calendar.queries import feed_tokens
-from icat.calendar.schemas import FeedTokenCreateSchema, dump_token
+from icat.calendar.schemas import FeedTokenCreateSchema, FeedTokenListSchema, FeedTokenSchema, dump_token
+from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, json_response, load_json, transactional
 from icat.web.links import feed_links
 
 
 @bp.post("/feed-tokens")
+@doc(
+    "Create a private feed token: token, url and webcal_url are shown this once",
+    body=FeedTokenCreateSchema,
+    response=FeedTokenSchema,
+    status=201,
+    errors=(401, 403),
+)
 @requires(SIGNED_IN, "create feed tokens")
 @transactional
 def feed_tokens_create() -> Response:
@@ -24,6 +32,7 @@ def feed_tokens_create() -> Response:
 
 
 @bp.get("/feed-tokens")
+@doc("My private feed tokens (never the secret)", response=FeedTokenListSchema, errors=(401, 403))
 @requires(SIGNED_IN, "list feed tokens")
 def feed_tokens_index() -> Response:
     rows = feed_tokens(current_session(), current_actor().user_id)
@@ -31,6 +40,7 @@ def feed_tokens_index() -> Response:
 
 
 @bp.delete("/feed-tokens/<int:token_id>")
+@doc("Revoke a feed token; its feed answers 404 at once", status=204, errors=(401, 404))
 @requires(SIGNED_IN, "revoke feed tokens")
 @transactional
 def feed_tokens_delete(token_id: int) -> Response:

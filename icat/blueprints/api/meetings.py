@@ -15,22 +15,31 @@ from icat.meetings import documents, participation, proposals, series, services
 from icat.meetings import minutes as minutes_svc
 from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings, occurrences
 from icat.meetings.schemas import (
+    DOCUMENT_FILE,
+    DOCUMENT_UPLOAD,
+    WRITE_ERRORS,
     AgendaSchema,
     CancelSchema,
     DeclineSchema,
+    DocumentOutSchema,
     MeetingCreateSchema,
     MeetingListArgsSchema,
+    MeetingListSchema,
     MeetingPatchSchema,
+    MeetingSchema,
     MinutesSchema,
     OccurrenceArgsSchema,
+    OccurrenceListSchema,
     OccurrenceMoveSchema,
     OccurrenceSchema,
+    RsvpListSchema,
     RsvpOutSchema,
     RsvpSchema,
     VersionSchema,
     dump_meeting,
 )
 from icat.meetings.services import EDITORS, PROPOSERS
+from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
     current_session,
@@ -46,6 +55,7 @@ from icat.web.http import (
 
 
 @bp.get("/meetings")
+@doc("Meetings the caller may see", query=MeetingListArgsSchema, response=MeetingListSchema)
 def meetings_index() -> Response:
     args = load_args(MeetingListArgsSchema())
     flt = MeetingFilter(args.get("from_"), args.get("to"), args.get("kind"), args.get("entity"), args.get("status"))
@@ -56,6 +66,14 @@ def meetings_index() -> Response:
 
 
 @bp.post("/meetings")
+@doc(
+    'Schedule a meeting (secretariat), or propose one (status "proposed": a co-chair\'s focal point)',
+    body=MeetingCreateSchema,
+    response=MeetingSchema,
+    status=201,
+    errors=(401, 403),
+    etag=True,
+)
 @requires(EDITORS | PROPOSERS, "schedule meetings")
 @transactional
 def meetings_create() -> Response:
@@ -67,12 +85,20 @@ def meetings_create() -> Response:
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@doc("One meeting with RSVPs, agenda, minutes, documents", response=MeetingSchema, errors=(404,), etag=True)
 def meetings_show(meeting_id: int) -> Response:
     meeting = get_meeting(current_session(), meeting_id, actor=current_actor())
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
 @bp.patch("/meetings/<int:meeting_id>")
+@doc(
+    "Change a meeting at a version (If-Match or version)",
+    body=MeetingPatchSchema,
+    response=MeetingSchema,
+    errors=WRITE_ERRORS,
+    versioned=True,
+)
 @requires(EDITORS | PROPOSERS, "change meetings")
 @transactional
 def meetings_update(meeting_id: int) -> Response:
@@ -89,6 +115,14 @@ def meetings_update(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
+@doc(
+    "Cancel (the row stays, status cancelled)",
+    body=CancelSchema,
+    body_required=False,
+    response=MeetingSchema,
+    errors=WRITE_ERRORS,
+    versioned=True,
+)
 @requires(EDITORS, "cancel meetings")
 @transactional
 def meetings_cancel(meeting_id: int) -> Response:
@@ -113,6 +147,14 @@ def _version(body: dict) -> dict:
 
 
 @bp.post("/meetings/<int:meeting_id>/confirm")
+@doc(
+    "Confirm a proposed meeting (secretariat): scheduled, its reminders planned",
+    body=VersionSchema,
+    body_required=False,
+    response=MeetingSchema,
+    errors=WRITE_ERRORS,
+    versioned=True,
+)
 @requires(EDITORS, "confirm proposed meetings")
 @transactional
 def meetings_confirm(meeting_id: int) -> Response:
@@ -124,6 +166,14 @@ def meetings_confirm(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/decline")
+@doc(
+    "Decline a proposed meeting (secretariat): it is deleted",
+    body=DeclineSchema,
+    body_required=False,
+    status=204,
+    errors=WRITE_ERRORS,
+    versioned=True,
+)
 @requires(EDITORS, "decline proposed meetings")
 @transactional
 def meetings_decline(meeting_id: int) -> Response:
@@ -135,6 +185,14 @@ def meetings_decline(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/withdraw")
+@doc(
+    "Withdraw a proposed meeting (its proposer): it is deleted",
+    body=VersionSchema,
+    body_required=False,
+    status=204,
+    errors=WRITE_ERRORS,
+    versioned=True,
+)
 @requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
 @transactional
 def meetings_withdraw(meeting_id: int) -> Response:
@@ -144,6 +202,12 @@ def meetings_withdraw(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/rsvp")
+@doc(
+    "Answer for an entity (its focal point, or the secretariat)",
+    body=RsvpSchema,
+    response=RsvpListSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
 @requires(participation.RESPONDERS, "answer invitations")  # before the body is parsed
 @transactional
 def meetings_rsvp(meeting_id: int) -> Response:
@@ -153,6 +217,7 @@ def meetings_rsvp(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
+@doc("Replace the agenda (secretariat)", body=AgendaSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True)
 @requires(EDITORS, "change agendas")
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
@@ -169,6 +234,9 @@ def meetings_agenda(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/minutes")
+@doc(
+    "Record the minutes (secretariat)", body=MinutesSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True
+)
 @requires(EDITORS, "record minutes")
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
@@ -195,6 +263,7 @@ def _instant(text: str) -> datetime:
 
 
 @bp.get("/meetings/<int:meeting_id>/occurrences")
+@doc("Occurrences with overrides applied", query=OccurrenceArgsSchema, response=OccurrenceListSchema, errors=(404,))
 def meetings_occurrences(meeting_id: int) -> Response:
     args = load_args(OccurrenceArgsSchema())
     meeting = get_meeting(current_session(), meeting_id, actor=current_actor())
@@ -204,6 +273,12 @@ def meetings_occurrences(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/occurrences/<recurrence_id>")
+@doc(
+    "Move one occurrence (original start in UTC)",
+    body=OccurrenceMoveSchema,
+    response=OccurrenceSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
 @requires(EDITORS, "move meetings")
 @transactional
 def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
@@ -216,6 +291,7 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
+@doc("Cancel one occurrence", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
 @requires(EDITORS, "cancel meetings")
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
@@ -231,6 +307,13 @@ def storage_root() -> Path:
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
+@doc(
+    "Upload a PDF, DOCX or ODT (multipart field 'file')",
+    body=DOCUMENT_UPLOAD,
+    response=DocumentOutSchema,
+    status=201,
+    errors=WRITE_ERRORS,
+)
 @requires(EDITORS, "upload documents")
 @transactional
 def documents_upload(meeting_id: int) -> Response:
@@ -253,6 +336,7 @@ def documents_upload(meeting_id: int) -> Response:
 
 
 @bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
+@doc("Download a document of a meeting the caller may see", response=DOCUMENT_FILE, errors=(404,))
 def documents_download(meeting_id: int, document_id: int) -> Response:
     doc = documents.document_for(
         current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
@@ -263,6 +347,7 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
 
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
+@doc("Remove a document (secretariat)", status=204, errors=(401, 403, 404))
 @requires(EDITORS, "remove documents")
 @transactional
 def documents_delete(meeting_id: int, document_id: int) -> Response:
@@ -271,6 +356,7 @@ def documents_delete(meeting_id: int, document_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/follow")
+@doc("Follow a meeting: get its reminders", status=204, errors=(401, 404, 409))
 @transactional
 def meetings_follow(meeting_id: int) -> Response:
     participation.follow(current_session(), actor=current_actor(), meeting_id=meeting_id)
@@ -278,6 +364,7 @@ def meetings_follow(meeting_id: int) -> Response:
 
 
 @bp.delete("/meetings/<int:meeting_id>/follow")
+@doc("Stop following a meeting", status=204, errors=(401, 404))
 @transactional
 def meetings_unfollow(meeting_id: int) -> Response:
     participation.unfollow(current_session(), actor=current_actor(), meeting_id=meeting_id)

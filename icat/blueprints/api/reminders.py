@@ -7,18 +7,30 @@ from flask import Response
 from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
 from icat.notifications import queries, services
-from icat.notifications.schemas import DeliveryArgsSchema, DeliverySchema
+from icat.notifications.schemas import DeliveryArgsSchema, DeliveryListSchema, DeliverySchema
+from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, json_response, load_args, transactional
 
 
 @bp.get("/meetings/<int:meeting_id>/reminders")
+@doc(
+    "The meeting's reminder plan (everyone's for the secretariat, one's own otherwise)",
+    response=DeliveryListSchema,
+    errors=(404,),
+)
 def meeting_reminders(meeting_id: int) -> Response:
     rows = queries.reminder_plan(current_session(), actor=current_actor(), meeting_id=meeting_id)
     return json_response({"items": DeliverySchema(many=True).dump(rows), "next_cursor": None})
 
 
 @bp.get("/deliveries")
+@doc(
+    "Failed and skipped deliveries (secretariat)",
+    query=DeliveryArgsSchema,
+    response=DeliveryListSchema,
+    errors=(401, 403),
+)
 @requires(REGISTRY_EDITORS, "see failed deliveries")
 def deliveries_index() -> Response:
     args = load_args(DeliveryArgsSchema())
@@ -28,6 +40,7 @@ def deliveries_index() -> Response:
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
+@doc("Queue a failed delivery again (secretariat)", response=DeliverySchema, errors=(401, 403, 404, 409))
 @requires(REGISTRY_EDITORS, "retry deliveries")
 @transactional
 def deliveries_retry(delivery_id: int) -> Response:

@@ -8,23 +8,35 @@ from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
 from icat.rotation import queries, services
 from icat.rotation.schemas import (
+    ChairTermListSchema,
     ChairTermPutSchema,
     ChairTermSchema,
     PlanArgsSchema,
     PlanItemSchema,
+    PlanSchema,
     UnwillingPutSchema,
+    UnwillingSchema,
 )
+from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, json_response, load_args, load_edit, load_json, transactional
 
 
 @bp.get("/chair-terms")
+@doc("Every recorded year's co-chairs (null where unknown)", response=ChairTermListSchema)
 def chair_terms_index() -> Response:
     items = ChairTermSchema(many=True).dump(queries.terms(current_session()))
     return json_response({"items": items, "next_cursor": None})  # one row a year: never long
 
 
 @bp.put("/chair-terms/<int:year>")
+@doc(
+    "Record or replace a year's co-chairs (admin, secretariat); the rules are enforced",
+    body=ChairTermPutSchema,
+    response=ChairTermSchema,
+    errors=(401, 403),
+    versioned=True,
+)
 @requires(REGISTRY_EDITORS, "record co-chairs")
 @transactional
 def chair_terms_put(year: int) -> Response:
@@ -41,6 +53,7 @@ def chair_terms_put(year: int) -> Response:
 
 
 @bp.get("/chair-terms/plan")
+@doc("Proposed co-chairs for coming years, each explained", query=PlanArgsSchema, response=PlanSchema)
 def chair_terms_plan() -> Response:
     args = load_args(PlanArgsSchema())
     items = services.plan(current_session(), through=args["through"])
@@ -48,6 +61,12 @@ def chair_terms_plan() -> Response:
 
 
 @bp.put("/chair-terms/<int:year>/unwilling")
+@doc(
+    "Set the entities that will not chair in a year (planner input)",
+    body=UnwillingPutSchema,
+    response=UnwillingSchema,
+    errors=(401, 403),
+)
 @requires(REGISTRY_EDITORS, "record who will not chair")
 @transactional
 def chair_terms_unwilling(year: int) -> Response:
