@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar.prop import vDuration
 
+from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
 
@@ -28,6 +29,8 @@ LIMITS = {
     "action_item": 2_000,
     "filename": 255,
 }
+# Texts that may span lines (tab, LF and CR allowed); every other text is one line.
+MULTILINE = frozenset({"description", "note", "agenda_notes", "minutes", "decision", "cancel_reason"})
 MAX_REMINDERS = 10
 MAX_REMINDER_OFFSET = timedelta(days=365)
 CHOICES = {"kind": KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
@@ -36,13 +39,17 @@ Errors = dict[str, list[str]]
 
 
 def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> None:
-    """Length limits (``LIMITS``) and a non-blank title."""
+    """Length limits (``LIMITS``), characters a calendar and the databases can carry
+    (``icat.core.text``: one line unless the field is in ``MULTILINE``), a non-blank title."""
     for name in names:
         value = fields.get(name)
         if value is None:
             continue
         if len(value) > LIMITS[name]:
             errors.setdefault(name, []).append(f"At most {LIMITS[name]} characters.")
+        problem = text_problem(value, multiline=name in MULTILINE)
+        if problem:
+            errors.setdefault(name, []).append(problem)
     if fields.get("title") is not None and not fields["title"].strip():
         errors.setdefault("title", []).append("A title is required.")
 
