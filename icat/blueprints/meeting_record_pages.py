@@ -62,7 +62,16 @@ def _occurrence_key_filter(value: datetime) -> str:
 @bp.app_context_processor
 def _helpers() -> dict[str, object]:
     # The meeting page (rendered elsewhere) lists the next occurrences through this helper.
-    return {"upcoming_occurrences": lambda meeting: upcoming_occurrences(meeting, clock.now(), UPCOMING)}
+    return {"upcoming_occurrences": _upcoming}
+
+
+def _upcoming(meeting: Meeting) -> list[Occurrence] | None:
+    """The next occurrences, or None when a stored rule cannot be evaluated (a row from
+    before the RRULE bounds): the page then says so instead of failing."""
+    try:
+        return upcoming_occurrences(meeting, clock.now(), UPCOMING)
+    except (ValueError, OverflowError, KeyError):  # RecurrenceError is a ValueError; KeyError: unknown zone
+        return None
 
 
 def _meeting(meeting_id: int) -> Meeting:
