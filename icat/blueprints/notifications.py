@@ -1,4 +1,5 @@
-"""Pages: the inbox, a meeting's reminder plan, and deliveries that failed or were skipped."""
+"""Pages: the inbox, a meeting's reminder plan, and deliveries that failed or were skipped
+(with the meetings calendar feeds had to leave out)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from icat.blueprints.calendar import site as calendar_site
+from icat.calendar import feeds
+from icat.core import clock
 from icat.meetings.queries import get_meeting
 from icat.notifications import queries, services
 from icat.web.auth import current_actor, current_db_user
@@ -27,8 +31,9 @@ def plan(meeting_id: int) -> str:
 @bp.get("/deliveries")
 @login_required
 def problems() -> str:
-    rows = queries.problem_deliveries(current_session(), actor=current_actor())
-    return render_template("notifications/problems.html", rows=rows, form=FlaskForm())
+    rows = queries.problem_deliveries(current_session(), actor=current_actor())  # secretariat only
+    feed_rows = feeds.unrenderable(current_session(), site=calendar_site(), today=clock.today())
+    return render_template("notifications/problems.html", rows=rows, feed_problems=feed_rows, form=FlaskForm())
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")

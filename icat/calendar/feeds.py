@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -20,7 +21,12 @@ from sqlalchemy.orm import Session
 from icat.calendar import queries, render
 from icat.calendar.cache import BLOCKS, BODIES
 from icat.calendar.queries import MeetingFilter, MeetingKey, State
-from icat.meetings.models import Meeting
+from icat.calendar.zones import vtimezone
+from icat.core.errors import Conflict
+from icat.core.text import text_problem
+from icat.meetings.models import Meeting, OccurrenceOverride
+
+log = logging.getLogger(__name__)
 
 # Raise when the rendering changes, so cached clients and caches see new ETags.
 FORMAT = "icat-ics-1"
@@ -144,14 +150,52 @@ def build(session: Session, spec: FeedSpec, *, site: Site, today: date, epoch: s
         blocks += _observance_blocks(session, site, scope)
     if spec.meetings is not None:
         keys = queries.meeting_keys(session, spec.meetings, today)
-        tzids = [k.timezone for k in keys]
-        blocks += _meeting_blocks(session, keys, spec.meetings, site, scope, today)
+        rendered = _meeting_blocks(session, keys, spec.meetings, site, scope, today)
+        tzids = [k.timezone for k, _block in rendered]
+        blocks += [block for _key, block in rendered]
     return render.assemble(render.header(spec.name), tzids, blocks)
+
+
+class Unrenderable(Exception):
+    """A meeting row that cannot go into a feed; the message says why, on one line."""
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or "no detail"
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+def render_meeting(meeting: Meeting, overrides: Sequence[OccurrenceOverride], *, site: Site) -> bytes:
+    """One meeting's block, checked the way a calendar app will read it: its zone has a
+    VTIMEZONE and the bytes carry no character RFC 5545 forbids (a NUL makes libical drop
+    the whole feed). Raises Unrenderable, whatever went wrong inside the renderer: rows
+    stored before the input rules (``icat.core.text``, ``meetings.rules``) may break it."""
+    try:
+        vtimezone(meeting.timezone) if meeting.timezone != "UTC" else None
+        block = render.meeting_block(meeting, overrides, host=site.host, base_url=site.base_url)
+        problem = text_problem(block.decode("utf-8"), multiline=True)
+    except Exception as exc:  # any failure of one row must not take the feed down (DESIGN §6)
+        raise Unrenderable(_reason(exc)) from exc
+    if problem:
+        raise Unrenderable(problem)
+    return block
+
+
+def _guarded(meeting: Meeting, overrides: Sequence[OccurrenceOverride], site: Site) -> bytes | None:
+    """The block, or None when the row cannot render: left out and logged on one line (no
+    stack trace: the secretariat's problems page lists it, see ``unrenderable``)."""
+    try:
+        return render_meeting(meeting, overrides, site=site)
+    except Unrenderable as exc:
+        log.warning("Meeting %s left out of calendar feeds: %s", meeting.id, exc)
+        return None
 
 
 def _meeting_blocks(
     session: Session, keys: list[MeetingKey], flt: MeetingFilter, site: Site, scope: str, today: date
-) -> list[bytes]:
+) -> list[tuple[MeetingKey, bytes]]:
+    """(key, block) of each meeting that renders, in feed order; a row that does not is
+    left out (and not cached, so a fixed row comes back with its next version)."""
     cache_keys = [("meeting", k.id, k.version, k.updated_at, scope) for k in keys]
     found = BLOCKS.get_many(cache_keys)
     missing = [k.id for k, block in zip(keys, found, strict=True) if block is None]
@@ -161,9 +205,10 @@ def _meeting_blocks(
             i = position.get(meeting.id)
             if i is None or found[i] is not None:
                 continue
-            found[i] = render.meeting_block(meeting, overrides, host=site.host, base_url=site.base_url)
-            BLOCKS.put(cache_keys[i], found[i])
-    return [block for block in found if block is not None]
+            found[i] = _guarded(meeting, overrides, site)
+            if found[i] is not None:
+                BLOCKS.put(cache_keys[i], found[i])
+    return [(key, block) for key, block in zip(keys, found, strict=True) if block is not None]
 
 
 def _observance_blocks(session: Session, site: Site, scope: str) -> list[bytes]:
@@ -180,6 +225,36 @@ def _observance_blocks(session: Session, site: Site, scope: str) -> list[bytes]:
 
 
 def single_meeting(meeting: Meeting, *, site: Site) -> bytes:
-    """An "add to calendar" file for one meeting (rendered fresh: one event is cheap)."""
-    block = render.meeting_block(meeting, meeting.overrides, host=site.host, base_url=site.base_url)
-    return render.assemble(render.header(meeting.title), [meeting.timezone], [block])
+    """An "add to calendar" file for one meeting (rendered fresh: one event is cheap).
+    Raises Conflict (409) when the stored row cannot be rendered."""
+    try:
+        block = render_meeting(meeting, meeting.overrides, site=site)
+        # The calendar's name is one line: a title stored with a line break (before the
+        # input rule) would make icalendar refuse the header, so its whitespace is folded.
+        head = render.header(" ".join(meeting.title.split()))
+    except (Unrenderable, ValueError, AssertionError) as exc:
+        log.warning("Meeting %s has no calendar file: %s", meeting.id, exc)
+        raise Conflict(
+            f"Meeting {meeting.id} cannot be put in a calendar file; the secretariat has been told."
+        ) from exc
+    return render.assemble(head, [meeting.timezone], [block])
+
+
+@dataclass(frozen=True)
+class FeedProblem:
+    meeting_id: int
+    reason: str
+
+
+def unrenderable(session: Session, *, site: Site, today: date) -> list[FeedProblem]:
+    """Meetings some feed should carry but cannot render, with the reason: computed by
+    rendering each live meeting (cached blocks are known good), so nothing is written
+    while a feed is served and the list is right on every process. Secretariat only: the
+    caller checks the role."""
+    problems = []
+    for meeting, overrides in queries.live_meetings(session, today):
+        try:
+            render_meeting(meeting, overrides, site=site)
+        except Unrenderable as exc:
+            problems.append(FeedProblem(meeting.id, str(exc)))
+    return problems

@@ -140,6 +140,13 @@ def meetings_by_id(
     return [(m, overrides[m.id]) for m in meetings]
 
 
+def live_meetings(session: Session, today: date) -> list[tuple[Meeting, list[OccurrenceOverride]]]:
+    """Every meeting some feed carries (any visibility), with its overrides: two queries."""
+    everyone = MeetingFilter(viewer=Viewer(user_id=0, role="admin", entity_id=None))
+    ids = list(session.scalars(sa.select(Meeting.id).where(*_where(everyone, today)).order_by(Meeting.id)))
+    return sorted(meetings_by_id(session, ids, everyone, today), key=lambda pair: pair[0].id) if ids else []
+
+
 def meeting_for_calendar(session: Session, meeting_id: int, actor: Actor | None) -> Meeting:
     """A meeting's "add to calendar" source: one ``actor`` may see that is on the calendar.
     NotFound for a proposal too, even for those who may read it: it is not scheduled."""

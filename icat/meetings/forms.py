@@ -22,8 +22,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.rules import LIMITS
 
@@ -51,23 +52,42 @@ def choices(values: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in values]
 
 
+class CleanText:
+    """The API's text rule for page forms (``icat.core.text``): no control characters
+    (tab and line breaks only in a ``multiline`` field), no invalid Unicode."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        problem = text_problem(field.data or "", multiline=self.multiline)
+        if problem == "Must be one line.":
+            raise ValidationError(_l("Must be one line."))
+        if problem:
+            raise ValidationError(_l("Contains a character that is not allowed (a control character)."))
+
+
+LINE, LINES = CleanText(), CleanText(multiline=True)
+
 # Service field → form field, for inline messages next to the right input.
 FIELD_MAP = {"starts_at": "starts", "ends_at": "ends"}
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"])])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"]), LINE])
     kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS))
     starts = DateTimeLocalField(_l("Starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends = DateTimeLocalField(_l("Ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    timezone = StringField(_l("Time zone"), default="Europe/Vienna", validators=[DataRequired(), Length(max=64)])
-    location = StringField(_l("Location"), validators=[Length(max=LIMITS["location"])])
-    online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=LIMITS["online_url"])])
+    timezone = StringField(_l("Time zone"), default="Europe/Vienna", validators=[DataRequired(), Length(max=64), LINE])
+    location = StringField(_l("Location"), validators=[Length(max=LIMITS["location"]), LINE])
+    online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=LIMITS["online_url"]), LINE])
     visibility = SelectField(_l("Visibility"), choices=_choices(VISIBILITY_LABELS), default="members")
     invitees = SelectMultipleField(_l("Invited entities"), choices=[])
-    recurrence = StringField(_l("Repeats (RRULE)"), validators=[Optional(), Length(max=500)])
-    reminder_offsets = StringField(_l("Reminders before the start (e.g. P7D, PT1H)"), validators=[Length(max=400)])
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=LIMITS["description"])])
+    recurrence = StringField(_l("Repeats (RRULE)"), validators=[Optional(), Length(max=500), LINE])
+    reminder_offsets = StringField(
+        _l("Reminders before the start (e.g. P7D, PT1H)"), validators=[Length(max=400), LINE]
+    )
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=LIMITS["description"]), LINES])
     version = HiddenField()
 
     def to_fields(self) -> dict[str, Any]:
@@ -122,7 +142,7 @@ def _aware(value: datetime | None, zone: ZoneInfo | Any) -> datetime | None:
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=LIMITS["cancel_reason"])])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=LIMITS["cancel_reason"]), LINES])
 
 
 class RsvpForm(FlaskForm):
@@ -150,5 +170,5 @@ class ProposalActionForm(FlaskForm):
 
 class DeclineForm(ProposalActionForm):
     reason = TextAreaField(
-        _l("Why (optional, shown to the proposer)"), validators=[Length(max=LIMITS["cancel_reason"])]
+        _l("Why (optional, shown to the proposer)"), validators=[Length(max=LIMITS["cancel_reason"]), LINES]
     )

@@ -11,6 +11,7 @@ from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
+from icat.core.text import text_problem
 from icat.meetings import rules
 from icat.meetings.events import AgendaChanged, MinutesRecorded
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
@@ -43,6 +44,8 @@ def _check(errors: rules.Errors, field: str, index: int, text: Any, limit_key: s
         errors.setdefault(field, []).append(f"Item {index + 1}: text is required.")
     elif text and len(text) > rules.LIMITS[limit_key]:
         errors.setdefault(field, []).append(f"Item {index + 1}: at most {rules.LIMITS[limit_key]} characters.")
+    elif text and (problem := text_problem(text, multiline=limit_key in rules.MULTILINE)):
+        errors.setdefault(field, []).append(f"Item {index + 1}: {problem}")
 
 
 def _entities(session: Session, acronyms: list[str | None], field: str, errors: rules.Errors) -> dict[str, Any]:
@@ -110,6 +113,8 @@ def record_minutes(
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:
         errors["text"] = [f"At most {rules.LIMITS['minutes']} characters."]
+    elif problem := text_problem(text, multiline=True):
+        errors["text"] = [problem]
     for i, decision in enumerate(decisions[: MAX_ITEMS + 1]):
         _check(errors, "decisions", i, decision, "decision")
     for i, action in enumerate(action_items[: MAX_ITEMS + 1]):

@@ -34,6 +34,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from icat.meetings.forms import LINE, LINES
 from icat.meetings.minutes import MAX_ITEMS, ActionInput, AgendaInput
 from icat.meetings.rules import LIMITS
 
@@ -66,9 +67,9 @@ def _version(field: HiddenField) -> int | None:
 class AgendaRowForm(Form):
     """One agenda item (a sub-form: the page's CSRF token covers it)."""
 
-    title = StringField(_l("Title"), validators=[Length(max=LIMITS["agenda_title"])])
+    title = StringField(_l("Title"), validators=[Length(max=LIMITS["agenda_title"]), LINE])
     lead_entity = SelectField(_l("Lead entity"), choices=[])
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=LIMITS["agenda_notes"])], render_kw={"rows": 2})
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=LIMITS["agenda_notes"]), LINES], render_kw={"rows": 2})
     order = IntegerField(_l("Order"), validators=[Optional(), NumberRange(min=1, max=MAX_ROWS)])
     remove = BooleanField(_l("Remove"))
 
@@ -114,7 +115,7 @@ class AgendaForm(FlaskForm):
 class ActionRowForm(Form):
     """One action item: what, which entity owns it, by when, and whether it is done."""
 
-    text = StringField(_l("Action"), validators=[Length(max=LIMITS["action_item"])])
+    text = StringField(_l("Action"), validators=[Length(max=LIMITS["action_item"]), LINE])
     owner = SelectField(_l("Owner entity"), choices=[])
     due_on = DateField(_l("Due on"), validators=[Optional()])
     done = BooleanField(_l("Done"))
@@ -130,9 +131,11 @@ class ActionRowForm(Form):
 
 
 class MinutesForm(FlaskForm):
-    text = TextAreaField(_l("Minutes (Markdown)"), validators=[Length(max=LIMITS["minutes"])], render_kw={"rows": 10})
+    text = TextAreaField(
+        _l("Minutes (Markdown)"), validators=[Length(max=LIMITS["minutes"]), LINES], render_kw={"rows": 10}
+    )
     decisions = FieldList(
-        TextAreaField(_l("Decision"), validators=[Length(max=LIMITS["decision"])], render_kw={"rows": 2}),
+        TextAreaField(_l("Decision"), validators=[Length(max=LIMITS["decision"]), LINES], render_kw={"rows": 2}),
         max_entries=MAX_ROWS,
     )
     action_items = FieldList(FormField(ActionRowForm), max_entries=MAX_ROWS)

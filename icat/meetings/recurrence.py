@@ -8,6 +8,7 @@ stays at 14:00 local on both sides of a daylight-saving change, and its UTC inst
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -36,16 +37,107 @@ def normalise(text: str) -> str:
     return text.strip().upper().removeprefix("RRULE:")
 
 
+# RFC 5545 §3.3.10: each numeric BYxxx part's range (zero excluded where a sign is allowed).
+# INTERVAL and COUNT are ours: a meeting every thousand periods, or more occurrences than a
+# page or feed lists, is a typo, and an unbounded integer overflows the parsers downstream.
+MAX_INTERVAL = 1000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FREQS = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_RANGES: dict[str, tuple[int, int, bool]] = {  # part → (low, high, may be negative)
+    "INTERVAL": (1, MAX_INTERVAL, False),
+    "COUNT": (1, MAX_OCCURRENCES, False),
+    "BYSECOND": (0, 60, False),
+    "BYMINUTE": (0, 59, False),
+    "BYHOUR": (0, 23, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+    "BYSETPOS": (1, 366, True),
+}
+_LISTS = frozenset(_RANGES) - {"INTERVAL", "COUNT"} | {"BYDAY"}
+_NUMBER = re.compile(r"[+-]?\d{1,4}")
+_BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(T\d{6}Z?)?")
+
+
+def _number_problem(part: str, item: str) -> str | None:
+    low, high, signed = _RANGES[part]
+    value = int(item) if _NUMBER.fullmatch(item) else None
+    if value is not None and low <= abs(value) <= high and (signed or item[0].isdigit()):
+        return None
+    sign = "±" if signed else ""
+    return f"{part} takes whole numbers from {sign}{low} to {sign}{high}, not {item!r}."
+
+
+def _until_problem(value: str) -> str | None:
+    found = _UNTIL.fullmatch(value)
+    if found is None:
+        return f"UNTIL is a date (YYYYMMDD) or a UTC time (YYYYMMDDTHHMMSSZ), not {value!r}."
+    if not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
+        return f"UNTIL must fall between {FIRST_YEAR} and {LAST_YEAR}."
+    return None
+
+
+def _part_problem(name: str, value: str) -> str | None:
+    """Why one ``NAME=value`` part breaks RFC 5545 §3.3.10 (or our bounds), or None."""
+    if name == "FREQ":
+        return None if value in FREQS else f"FREQ is one of {', '.join(FREQS)}, not {value!r}."
+    if name == "WKST":
+        return None if value in WEEKDAYS else f"WKST is one of {', '.join(WEEKDAYS)}, not {value!r}."
+    if name == "UNTIL":
+        return _until_problem(value)
+    items = value.split(",") if name in _LISTS else [value]
+    for item in items:
+        if name == "BYDAY":
+            found = _BYDAY.fullmatch(item)
+            ordinal = found.group(1) if found else None
+            if found is None or (ordinal is not None and not 1 <= abs(int(ordinal)) <= 53):
+                return f"BYDAY takes weekdays such as MO or -1FR (ordinals ±1 to ±53), not {item!r}."
+        elif problem := _number_problem(name, item):
+            return problem
+    return None
+
+
+def check_parts(text: str) -> list[str]:
+    """Every problem of the RRULE's parts: each known to RFC 5545 §3.3.10, given once, within
+    its range, FREQ present, not both COUNT and UNTIL. Pure text: no start, no zone needed."""
+    body = normalise(text)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for part in body.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals or not value:
+            problems.append(f"{part!r} is not a NAME=VALUE part of an RRULE.")
+        elif name not in _RANGES and name not in ("FREQ", "UNTIL", "WKST", "BYDAY"):
+            problems.append(f"{name} is not an RRULE part.")
+        elif name in seen:
+            problems.append(f"{name} is given twice.")
+        elif problem := _part_problem(name, value):
+            problems.append(problem)
+        seen.add(name)
+    if "FREQ" not in seen:
+        problems.append("The rule needs FREQ, such as FREQ=WEEKLY.")
+    if {"COUNT", "UNTIL"} <= seen:
+        problems.append("Give COUNT or UNTIL, not both.")
+    return problems
+
+
 def parse(text: str, *, starts_at: datetime, timezone: str) -> rrule:
     """Parse one bounded RRULE anchored at ``starts_at`` in ``timezone``.
 
-    Raises RecurrenceError when the text is not one RRULE, is not bounded by COUNT or
+    Raises RecurrenceError when the text is not one RRULE, has a part outside RFC 5545's
+    ranges (``check_parts``), is not bounded by COUNT or
     UNTIL (a UTC time, as RFC 5545 requires with a zoned DTSTART), yields no occurrence or
     more than ``MAX_OCCURRENCES``, or when the start is not its first occurrence.
     """
     body = normalise(text)
     if not body or any(c in body for c in "\r\n") or "DTSTART" in body:
         raise RecurrenceError("Give one RRULE line, such as FREQ=WEEKLY;COUNT=10, without DTSTART.")
+    problems = check_parts(body)
+    if problems:
+        raise RecurrenceError(" ".join(problems))
     parts = {item.partition("=")[0] for item in body.split(";")}
     if not parts & {"COUNT", "UNTIL"}:
         raise RecurrenceError("The rule must end: add COUNT or UNTIL.")
@@ -55,11 +147,16 @@ def parse(text: str, *, starts_at: datetime, timezone: str) -> rrule:
         raise RecurrenceError(f"Not a valid RRULE: {exc}.") from exc
     if not isinstance(rule, rrule):
         raise RecurrenceError("Give one RRULE line.")
-    total = sum(1 for _ in itertools.islice(rule, MAX_OCCURRENCES + 1))
-    if total > MAX_OCCURRENCES:
+    try:
+        found = list(itertools.islice(rule, MAX_OCCURRENCES + 1))
+    except (ValueError, OverflowError) as exc:  # dateutil stepping past year 9999
+        raise RecurrenceError(f"The rule's occurrences run past {LAST_YEAR}.") from exc
+    if len(found) > MAX_OCCURRENCES:
         raise RecurrenceError(f"The rule yields more than {MAX_OCCURRENCES} occurrences.")
-    if total == 0:
+    if not found:
         raise RecurrenceError("The rule yields no occurrence after the start.")
+    if found[-1].year > LAST_YEAR:
+        raise RecurrenceError(f"The rule's occurrences run past {LAST_YEAR}: end it sooner.")
     if next(iter(rule)) != starts_at:
         # RFC 5545 counts DTSTART as the first instance; calendar apps disagree when it does
         # not match the rule, so the start must be an occurrence (e.g. a Monday for BYDAY=MO).

@@ -4,13 +4,14 @@ form or an API client sees all of them in one 422 (DESIGN §7)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar.prop import vDuration
 
+from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
 
@@ -28,6 +29,8 @@ LIMITS = {
     "action_item": 2_000,
     "filename": 255,
 }
+# Texts that may span lines (tab, LF and CR allowed); every other text is one line.
+MULTILINE = frozenset({"description", "note", "agenda_notes", "minutes", "decision", "cancel_reason"})
 MAX_REMINDERS = 10
 MAX_REMINDER_OFFSET = timedelta(days=365)
 CHOICES = {"kind": KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
@@ -36,13 +39,17 @@ Errors = dict[str, list[str]]
 
 
 def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> None:
-    """Length limits (``LIMITS``) and a non-blank title."""
+    """Length limits (``LIMITS``), characters a calendar and the databases can carry
+    (``icat.core.text``: one line unless the field is in ``MULTILINE``), a non-blank title."""
     for name in names:
         value = fields.get(name)
         if value is None:
             continue
         if len(value) > LIMITS[name]:
             errors.setdefault(name, []).append(f"At most {LIMITS[name]} characters.")
+        problem = text_problem(value, multiline=name in MULTILINE)
+        if problem:
+            errors.setdefault(name, []).append(problem)
     if fields.get("title") is not None and not fields["title"].strip():
         errors.setdefault("title", []).append("A title is required.")
 
@@ -92,19 +99,48 @@ def check_reminders(errors: Errors, offsets: Any) -> None:
             errors.setdefault("reminder_offsets", []).append(str(exc))
 
 
+FIRST_DAY, LAST_DAY = date(recurrence.FIRST_YEAR, 1, 1), date(recurrence.LAST_YEAR, 12, 31)
+# A wall time this far outside the span is refused before any conversion: near year 1 or
+# 9999, moving to another zone (or adding a day for an all-day end) overflows ``datetime``.
+_MARGIN = timedelta(days=2)
+
+
+def in_span(value: datetime, zone: str) -> bool:
+    """Whether the aware ``value`` falls on a day from 2000-01-01 to 2100-12-31 in ``zone``.
+    Never raises for an extreme year (the conversion is only tried well inside the span)."""
+    wall = value.replace(tzinfo=None)
+    if not datetime.combine(FIRST_DAY, time()) - _MARGIN <= wall <= datetime.combine(LAST_DAY, time()) + _MARGIN:
+        return False
+    return FIRST_DAY <= value.astimezone(ZoneInfo(zone)).date() <= LAST_DAY
+
+
+def check_span(errors: Errors, fields: dict[str, Any], zone: str | None) -> None:
+    """Each aware ``starts_at``/``ends_at`` in ``fields`` inside the span, in ``zone``."""
+    known = zone if isinstance(zone, str) and recurrence.is_time_zone(zone) else "UTC"
+    for name in ("starts_at", "ends_at"):
+        value = fields.get(name)
+        if isinstance(value, datetime) and value.tzinfo is not None and not in_span(value, known):
+            errors.setdefault(name, []).append(f"Must fall between {FIRST_DAY} and {LAST_DAY} in the meeting's zone.")
+
+
 def check_times(errors: Errors, fields: dict[str, Any]) -> None:
-    """Aware start before end, a known zone, and a bounded RRULE in that zone."""
+    """Aware start before end inside 2000–2100, a known zone, and a bounded RRULE whose
+    parts are within RFC 5545's ranges, evaluated in that zone."""
     start, end, zone = fields.get("starts_at"), fields.get("ends_at"), fields.get("timezone")
     for name, value in (("starts_at", start), ("ends_at", end)):
         if not isinstance(value, datetime) or value.tzinfo is None:
             errors.setdefault(name, []).append("A date and time with its UTC offset.")
     if not isinstance(zone, str) or not recurrence.is_time_zone(zone):
         errors.setdefault("timezone", []).append(f"{zone!r} is not an IANA time zone such as Europe/Vienna.")
+    check_span(errors, fields, zone)
+    if fields.get("recurrence"):
+        for problem in recurrence.check_parts(fields["recurrence"]):
+            errors.setdefault("recurrence", []).append(problem)
     if "starts_at" in errors or "ends_at" in errors:
         return
     if end <= start:
         errors.setdefault("ends_at", []).append("Must be after the start.")
-    if fields.get("recurrence") and "timezone" not in errors:
+    if fields.get("recurrence") and "timezone" not in errors and "recurrence" not in errors:
         try:
             recurrence.parse(fields["recurrence"], starts_at=start, timezone=zone)
         except recurrence.RecurrenceError as exc:

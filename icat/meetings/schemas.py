@@ -8,43 +8,47 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from icat.core.fields import Text
 from icat.meetings.documents import TYPES as DOCUMENT_TYPES
 from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, STATUSES, VISIBILITIES
 from icat.meetings.proposals import SUBMITTED
-from icat.meetings.rules import LIMITS, MAX_REMINDERS
+from icat.meetings.rules import LIMITS, MAX_REMINDERS, MULTILINE
 from icat.registry.models import CONFIDENCE
 from icat.registry.schemas import SourceSchema
 
 
-def _text(name: str, **kw: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=LIMITS[name]), **kw)
+def _text(name: str, *, required: bool = False, **kw: Any) -> Text:
+    """A text field bounded by ``LIMITS[name]`` (at least one character when required),
+    refusing what RFC 5545 and the databases cannot carry (``icat.core.fields.Text``)."""
+    length = validate.Length(1 if required else None, LIMITS[name])
+    return Text(validate=length, required=required, multiline=name in MULTILINE, **kw)
 
 
 class MeetingFieldsSchema(Schema):
     """Fields a client may set on a meeting (create; patch loads them partially)."""
 
-    title = fields.String(required=True, validate=validate.Length(1, LIMITS["title"]))
+    title = _text("title", required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     description = _text("description", load_default="")
     starts_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
     ends_at = fields.AwareDateTime(required=True)
-    timezone = fields.String(
+    timezone = Text(
         required=True, validate=validate.Length(1, 64), metadata={"description": "IANA zone, e.g. Europe/Vienna"}
     )
     location = _text("location", load_default="")
     online_url = _text("online_url", load_default="")
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES), load_default="members")
-    recurrence = fields.String(
+    recurrence = Text(
         allow_none=True, load_default=None, validate=validate.Length(max=500), metadata={"description": "RRULE"}
     )
     reminder_offsets = fields.List(
-        fields.String(validate=validate.Length(1, 40)),
+        Text(validate=validate.Length(1, 40)),
         allow_none=True,
         load_default=None,
         validate=validate.Length(max=MAX_REMINDERS),
         metadata={"description": 'ISO 8601 durations ("P7D", "PT1H"); null → defaults per kind; [] → none'},
     )
-    invitees = fields.List(fields.String(validate=validate.Length(1, 20)), load_default=list)
+    invitees = fields.List(Text(validate=validate.Length(1, 20)), load_default=list)
     note = _text("note", load_default="")
     sources = fields.List(fields.Nested(SourceSchema), load_default=list)
     confidence = fields.String(validate=validate.OneOf(CONFIDENCE), load_default="high")
@@ -77,14 +81,14 @@ class RsvpOutSchema(Schema):
 
 
 class AgendaItemSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(1, LIMITS["agenda_title"]))
+    title = _text("agenda_title", required=True)
     notes = _text("agenda_notes", load_default="")
-    lead_entity = fields.String(allow_none=True, load_default=None)
+    lead_entity = Text(allow_none=True, load_default=None)
 
 
 class ActionItemSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(1, LIMITS["action_item"]))
-    owner = fields.String(allow_none=True, load_default=None, metadata={"description": "entity acronym"})
+    text = _text("action_item", required=True)
+    owner = Text(allow_none=True, load_default=None, metadata={"description": "entity acronym"})
     due_on = fields.Date(allow_none=True, load_default=None)
     done = fields.Boolean(load_default=False)
 
@@ -92,7 +96,7 @@ class ActionItemSchema(Schema):
 class MinutesSchema(Schema):
     version = fields.Integer(metadata={"description": "the meeting version edited (or If-Match); optional"})
     text = _text("minutes", load_default="")
-    decisions = fields.List(fields.String(validate=validate.Length(1, LIMITS["decision"])), load_default=list)
+    decisions = fields.List(_text("decision", required=True), load_default=list)
     action_items = fields.List(fields.Nested(ActionItemSchema), load_default=list)
 
 
@@ -176,7 +180,7 @@ class MeetingListSchema(Schema):
 
 
 class CancelSchema(Schema):
-    reason = fields.String(load_default="", validate=validate.Length(max=LIMITS["cancel_reason"]))
+    reason = _text("cancel_reason", load_default="")
     version = fields.Integer(validate=validate.Range(min=1))
 
 
@@ -187,11 +191,11 @@ class VersionSchema(Schema):
 
 
 class DeclineSchema(VersionSchema):
-    reason = fields.String(load_default="", validate=validate.Length(max=LIMITS["cancel_reason"]))
+    reason = _text("cancel_reason", load_default="")
 
 
 class RsvpSchema(Schema):
-    entity = fields.String(required=True, validate=validate.Length(1, 20))
+    entity = Text(required=True, validate=validate.Length(1, 20))
     response = fields.String(required=True, validate=validate.OneOf(RESPONSES))
 
 

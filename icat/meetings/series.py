@@ -10,7 +10,7 @@ from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
-from icat.meetings import recurrence
+from icat.meetings import recurrence, rules
 from icat.meetings.events import OccurrenceCancelled, OccurrenceMoved
 from icat.meetings.models import Meeting, OccurrenceOverride
 from icat.meetings.services import EDITORS, iso, touch
@@ -50,7 +50,7 @@ def move_occurrence(
     """Move one occurrence to new times (admin, secretariat); its own sequence rises.
 
     Raises Forbidden, NotFound, Conflict (meeting or occurrence cancelled), ValidationError
-    (end not after start, naive times). Emits OccurrenceMoved.
+    (end not after start, naive times, outside 2000–2100 in the meeting's zone). Emits OccurrenceMoved.
     """
     require_role(actor, EDITORS, "move meetings")
     errors: dict[str, list[str]] = {}
@@ -62,6 +62,9 @@ def move_occurrence(
     if errors:
         raise ValidationError("The new times are invalid.", fields=errors)
     meeting, override = _override(session, meeting_id, recurrence_id)
+    rules.check_span(errors, {"starts_at": starts_at, "ends_at": ends_at}, meeting.timezone)
+    if errors:
+        raise ValidationError("The new times are invalid.", fields=errors)
     if override.status == "cancelled":
         raise Conflict("This occurrence is cancelled.")
     override.starts_at, override.ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)

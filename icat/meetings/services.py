@@ -64,11 +64,16 @@ def resolve_invitees(session: Session, acronyms: Iterable[str], errors: rules.Er
 
 
 def _in_utc(fields: dict[str, Any]) -> dict[str, Any]:
-    """Aware start and end converted to UTC, so a stored and a loaded value compare equal."""
+    """Aware start and end converted to UTC, so a stored and a loaded value compare equal.
+    A value outside 2000–2100 stays as given (near year 1 the conversion overflows): the
+    rules refuse it by name (``rules.check_span``)."""
     return {
-        k: v.astimezone(UTC) if k in ("starts_at", "ends_at") and isinstance(v, datetime) and v.tzinfo else v
-        for k, v in fields.items()
+        k: v.astimezone(UTC) if k in ("starts_at", "ends_at") and _aware_in_span(v) else v for k, v in fields.items()
     }
+
+
+def _aware_in_span(value: Any) -> bool:
+    return isinstance(value, datetime) and value.tzinfo is not None and rules.in_span(value, "UTC")
 
 
 def _validate(session: Session, fields: dict[str, Any], years: Sequence[int] | None = None) -> list[Entity]:

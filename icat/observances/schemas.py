@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from icat.core.fields import Text
 from icat.observances.models import CONFIDENCE, STEP_KEYS, Observance
 from icat.observances.queries import next_occurrence
 from icat.registry.models import UN_LANGUAGES
@@ -20,11 +21,11 @@ class ThemeSchema(Schema):
     """One year: ``theme`` null means no theme that year (or none known, see the note)."""
 
     year = fields.Integer(required=True, validate=validate.Range(1945, 2100))
-    theme = fields.String(allow_none=True, validate=validate.Length(max=500))
-    note = fields.String(validate=validate.Length(max=5000))
+    theme = Text(allow_none=True, validate=validate.Length(max=500))
+    note = Text(validate=validate.Length(max=5000), multiline=True)
     sources = fields.List(fields.Nested(SourceSchema))
     confidence = fields.String(validate=validate.OneOf(CONFIDENCE))
-    wording_confidence = fields.String(validate=validate.Length(max=200))
+    wording_confidence = Text(validate=validate.Length(max=200))
 
 
 class StepSchema(Schema):
@@ -42,12 +43,12 @@ class ObservancePatchSchema(Schema):
     """Every field optional (no ``partial``, which would also loosen the nested ``year`` and
     ``key``). ``themes`` sets the years sent; ``steps`` the offsets sent."""
 
-    name = fields.String(validate=validate.Length(1, 300))
+    name = Text(validate=validate.Length(1, 300))
     names = fields.Dict(
         keys=fields.String(validate=validate.OneOf(UN_LANGUAGES)),
-        values=fields.String(validate=validate.Length(1, 300)),
+        values=Text(validate=validate.Length(1, 300)),
     )
-    description = fields.String(validate=validate.Length(max=5000))
+    description = Text(validate=validate.Length(max=5000), multiline=True)
     sources = fields.List(fields.Nested(SourceSchema))
     confidence = fields.String(validate=validate.OneOf(CONFIDENCE))
     themes = fields.List(fields.Nested(ThemeSchema), validate=validate.Length(max=200))

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from icat.core.fields import Text
 from icat.registry.models import CATEGORIES, CONFIDENCE, KINDS, UN_LANGUAGES
 
 ACRONYM = validate.Regexp(
@@ -14,17 +15,17 @@ ACRONYM = validate.Regexp(
 
 
 class SourceSchema(Schema):
-    source = fields.String(required=True, validate=validate.Length(1, 500))
-    locator = fields.String(validate=validate.Length(max=300))
+    source = Text(required=True, validate=validate.Length(1, 500))
+    locator = Text(validate=validate.Length(max=300))
 
 
 class EntityFieldsSchema(Schema):
     """Fields a client may set on an entity (create and patch)."""
 
-    name = fields.String(required=True, validate=validate.Length(1, 300))
+    name = Text(required=True, validate=validate.Length(1, 300))
     names = fields.Dict(
         keys=fields.String(validate=validate.OneOf(UN_LANGUAGES)),
-        values=fields.String(validate=validate.Length(1, 300)),
+        values=Text(validate=validate.Length(1, 300)),
         load_default=dict,
     )
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
@@ -36,7 +37,7 @@ class EntityFieldsSchema(Schema):
     is_coordinator = fields.Boolean(load_default=False)
     sources = fields.List(fields.Nested(SourceSchema), load_default=list)
     confidence = fields.String(validate=validate.OneOf(CONFIDENCE), load_default="high")
-    notes = fields.String(validate=validate.Length(max=5000), load_default="")
+    notes = Text(validate=validate.Length(max=5000), load_default="", multiline=True)
 
 
 class EntityCreateSchema(EntityFieldsSchema):

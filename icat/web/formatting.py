@@ -14,6 +14,10 @@ from flask_babel import gettext as _
 from icat.core.errors import NotFound
 from icat.meetings.forms import KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
 
+# What converting a stored time can raise: OverflowError near year 1 or 9999, and
+# ZoneInfoNotFoundError (a KeyError) or ValueError for a zone name tzdata does not know.
+UNCONVERTIBLE = (OverflowError, KeyError, ValueError)
+
 
 def viewer_zone() -> ZoneInfo:
     """The viewer's zone: the user's setting, else the default (UTC)."""
@@ -22,7 +26,16 @@ def viewer_zone() -> ZoneInfo:
 
 def in_zone(value: datetime, zone: str, precision: str = "minute", fmt: str = "full") -> str:
     """``value`` in ``zone`` in the viewer's language, only as precise as it is known
-    (a month only reads "May 2012", never an invented day and hour)."""
+    (a month only reads "May 2012", never an invented day and hour). A stored row this
+    cannot convert (a time near year 1 or 9999, a zone tzdata no longer knows) reads as
+    given, in ISO 8601, rather than failing the page."""
+    try:
+        return _in_zone(value, zone, precision, fmt)
+    except UNCONVERTIBLE:
+        return value.isoformat()
+
+
+def _in_zone(value: datetime, zone: str, precision: str, fmt: str) -> str:
     tz, locale = ZoneInfo(zone), get_locale()
     if precision == "year":
         return dates.format_skeleton("y", value, tzinfo=tz, locale=locale)
@@ -40,8 +53,11 @@ def time_only(value: datetime, zone: str) -> str:
 
 def time_span(start: datetime, end: datetime, zone: str) -> str:
     """ "Mon, 7 Oct 2030, 14:00 – 17:00" in ``zone``; the end's date is repeated when it differs."""
-    tz = ZoneInfo(zone)
-    same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
+    try:
+        tz = ZoneInfo(zone)
+        same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
+    except UNCONVERTIBLE:  # see ``in_zone``: shown as given
+        return f"{start.isoformat()} – {end.isoformat()}"
     return f"{in_zone(start, zone)} – {time_only(end, zone) if same_day else in_zone(end, zone)}"
 
 

@@ -44,19 +44,17 @@ def load_json(schema: marshmallow.Schema, *, partial: bool = False) -> dict[str,
     return load_data(schema, data, partial=partial)
 
 
-def _unstorable(value: Any, path: str = "") -> dict[str, list[str]]:
-    """Fields whose text no database column can hold: NUL (PostgreSQL refuses it) and lone
-    surrogates (not UTF-8). A net under every schema, whatever its fields' own validators."""
-    if isinstance(value, dict):
-        found: dict[str, list[str]] = {}
-        for key, item in value.items():
-            found |= _unstorable(item, f"{path}.{key}" if path else str(key))
-        return found
-    if isinstance(value, list):
-        return {k: v for i, item in enumerate(value) for k, v in _unstorable(item, f"{path}.{i}").items()}
+def _unstorable(value: Any) -> Any:
+    """Where text no database column can hold sits in ``value`` (NUL: PostgreSQL refuses it;
+    lone surrogates: not UTF-8), shaped like marshmallow's messages ({field: {index: [...]}}),
+    or None. A net under every schema, whatever its fields' own validators say."""
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        found = {key: problem for key, item in items if (problem := _unstorable(item)) is not None}
+        return found or None
     if isinstance(value, str) and ("\x00" in value or not _is_utf8(value)):
-        return {path or "_schema": [_l("Contains a NUL character or a broken Unicode sequence.")]}
-    return {}
+        return [_l("Contains a NUL character or a broken Unicode sequence.")]
+    return None
 
 
 def _is_utf8(text: str) -> bool:
@@ -70,7 +68,7 @@ def _is_utf8(text: str) -> bool:
 def load_data(schema: marshmallow.Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
     broken = _unstorable(data)
     if broken:
-        raise ValidationError("Some fields are invalid.", fields=broken)
+        raise ValidationError("Some fields are invalid.", fields=broken if isinstance(broken, dict) else {})
     try:
         return schema.load(data, partial=partial)
     except marshmallow.ValidationError as exc:

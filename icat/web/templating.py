@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from icat.core import clock
-from icat.meetings.queries import upcoming_occurrences
+from icat.meetings.models import Meeting
+from icat.meetings.queries import Occurrence, upcoming_occurrences
 from icat.rotation import queries as rotation_queries
 from icat.web import formatting
 from icat.web.http import current_session
@@ -13,10 +14,19 @@ from icat.web.http import current_session
 UPCOMING = 10  # occurrences listed on the meeting page
 
 
+def _upcoming(meeting: Meeting) -> list[Occurrence] | None:
+    """The next occurrences, or None when a stored rule cannot be evaluated (a row from
+    before the RRULE bounds): the page then says so instead of failing."""
+    try:
+        return upcoming_occurrences(meeting, clock.now(), UPCOMING)
+    except (ValueError, OverflowError, KeyError):  # RecurrenceError is a ValueError; KeyError: unknown zone
+        return None
+
+
 def _helpers() -> dict[str, object]:
     """Lazy helpers: each queries only when a template calls it."""
     return {
-        "upcoming_occurrences": lambda meeting: upcoming_occurrences(meeting, clock.now(), UPCOMING),
+        "upcoming_occurrences": _upcoming,
         "current_term": lambda: rotation_queries.term_for(current_session(), clock.today().year),
         "this_year_badge": clock.today().year,
     }

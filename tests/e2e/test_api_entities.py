@@ -169,12 +169,16 @@ def test_cursor_keeps_to_the_filter(client: FlaskClient, seeded: list[Entity]) -
         ("limit=0", "limit"),
         ("limit=201", "limit"),
         ("limit=ten", "limit"),
-        ("cursor=!!!not-a-cursor!!!", "cursor"),
     ],
 )
 def test_list_refuses_invalid_arguments(client: FlaskClient, seeded: list[Entity], query: str, field: str) -> None:
     body = assert_error(client.get(f"{API}?{query}"), 422, "validation_failed")
     assert field in body["fields"]
+
+
+def test_list_refuses_a_cursor_it_did_not_send(client: FlaskClient, seeded: list[Entity]) -> None:
+    body = assert_error(client.get(f"{API}?cursor=!!!not-a-cursor!!!"), 400, "bad_request")  # DESIGN §7: 400
+    assert "cursor" in body["fields"]
 
 
 # --- reading one ------------------------------------------------------------------------
