@@ -70,3 +70,44 @@ def test_worker_once_relays_pending_events(runner, session: Session) -> None:
     result = runner.invoke(args=["icat", "worker", "--once"])
     assert result.exit_code == 0
     assert count(session, OutboxEvent, OutboxEvent.processed_at.is_(None)) == 0
+
+
+def test_create_token_takes_a_name_and_revoke_token_stops_it_at_once(
+    runner, client: FlaskClient, session: Session
+) -> None:
+    from icat.accounts.models import Token
+    from icat.core.outbox import OutboxEvent
+
+    made = runner.invoke(
+        args=["icat", "create-user", "--email", "ops@icat.example", "--password", PASSWORD, "--role", "viewer"]
+    )
+    assert made.exit_code == 0, made.output
+    issued = runner.invoke(args=["icat", "create-token", "--email", "ops@icat.example", "--name", "backup job"])
+    assert issued.exit_code == 0, issued.output
+    raw = issued.output.split()[-1]
+    token = session.scalar(sa.select(Token).where(Token.name == "backup job"))
+    assert token is not None and token.kind == "api" and f"API token {token.id} " in issued.output
+    auth = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/tokens", headers=auth).status_code == 200
+
+    revoked = runner.invoke(args=["icat", "revoke-token", str(token.id)])
+    assert revoked.exit_code == 0, revoked.output
+    assert f'Revoked api token {token.id} "backup job" of ops@icat.example at ' in revoked.output
+    assert client.get("/api/v1/tokens", headers=auth).status_code == 401
+    session.expire_all()
+    assert session.get(Token, token.id).revoked_at is not None
+    again = runner.invoke(args=["icat", "revoke-token", str(token.id)])
+    assert again.exit_code == 0 and "Already revoked" in again.output
+    assert count(session, OutboxEvent, OutboxEvent.type == "TokenRevoked") == 1
+
+
+def test_revoke_token_refuses_an_unknown_id_and_changes_nothing(runner, session: Session) -> None:
+    from icat.accounts.models import Token
+
+    runner.invoke(args=["icat", "create-user", "--email", "v@icat.example", "--password", PASSWORD, "--role", "viewer"])
+    runner.invoke(args=["icat", "create-token", "--email", "v@icat.example"])
+    unknown = runner.invoke(args=["icat", "revoke-token", "424242"])
+    assert unknown.exit_code != 0 and "No such token" in unknown.output
+    not_a_number = runner.invoke(args=["icat", "revoke-token", "abc"])
+    assert not_a_number.exit_code != 0
+    assert count(session, Token) == 1 and count(session, Token, Token.revoked_at.is_not(None)) == 0

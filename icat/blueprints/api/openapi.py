@@ -11,6 +11,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, jsonify
 from marshmallow import Schema, fields
 
+from icat.accounts.schemas import API_ROUTES as TOKEN_ROUTES
 from icat.activity.schemas import EventListArgsSchema, EventListSchema
 from icat.blueprints.api import bp
 from icat.calendar.schemas import API_ROUTES as FEED_TOKEN_ROUTES
@@ -107,6 +108,7 @@ ROUTES.update(MEETING_ROUTES)
 ROUTES.update(OBSERVANCE_ROUTES)
 ROUTES.update(FEED_TOKEN_ROUTES)
 ROUTES.update(REMINDER_ROUTES)
+ROUTES.update(TOKEN_ROUTES)
 PATH_PARAM_TYPES = {
     "year": "integer",
     "meeting_id": "integer",
