@@ -133,7 +133,7 @@ def worker(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("worker started: jobs %s", ", ".join(job.id for job in JOBS))
+    log.info("worker started: jobs %s; links use %s", ", ".join(job.id for job in JOBS), app.config["BASE_URL"])
     scheduler.start()
     log.info("worker stopped")
 
