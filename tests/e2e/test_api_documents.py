@@ -203,7 +203,7 @@ def test_documents_stored_with_bad_names_before_the_fix_still_download(client, a
     good = upload(client, url, sec, PDF, "plain.pdf")
     assert good.status_code == 201
     document = session.get(Document, good.get_json()["id"])
-    document.filename = "old\r\nrow\x00.pdf"  # as rows were stored before names were cleaned
+    document.filename = "old\r\nrow\x1b.pdf"  # as rows were stored before names were cleaned (PostgreSQL refuses NUL)
     session.commit()
     for location in (good.headers["Location"], good.headers["Location"].replace("/api/v1", "")):
         download = client.get(location, headers=sec)
