@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt requirements-nodeps.txt | cksum | cut -d' ' -f1)
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench lint format translations venv clean
+.PHONY: run serve test bench lint format translations venv clean
 
 venv: $(STAMP)
 
@@ -24,8 +24,17 @@ run: venv
 	  $(FLASK) db upgrade && \
 	  $(FLASK) icat seed && \
 	  $(FLASK) icat ensure-admin && \
-	  echo "ICAT Workspace: http://127.0.0.1:$${ICAT_PORT:-5000}  (Ctrl-C stops web and worker)" && \
 	  { test -n "$${ICAT_SMTP_HOST:-}" || echo "Mail: ICAT_SMTP_HOST is not set, so mails are written to instance/outbox-mail/ instead."; } && \
+	  exec $(MAKE) --no-print-directory serve
+
+# Start the Procfile's web and worker with honcho (run's last step; on its own it neither
+# installs nor migrates). Unless ICAT_BASE_URL is set, both processes get it derived from the
+# port the web process serves on, so feed, .ics and mail links point at this very server.
+serve:
+	@export ICAT_PORT="$${ICAT_PORT:-5000}"; \
+	  export ICAT_BASE_URL="$${ICAT_BASE_URL:-http://127.0.0.1:$$ICAT_PORT}" \
+	    ICAT_SECRET_KEY="$${ICAT_SECRET_KEY:-$$(cat instance/secret_key)}" PATH="$(CURDIR)/$(BIN):$$PATH"; \
+	  echo "ICAT Workspace: http://127.0.0.1:$$ICAT_PORT  (links use $$ICAT_BASE_URL; Ctrl-C stops web and worker)"; \
 	  exec $(BIN)/honcho start
 
 test: venv

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from icat.accounts import services as accounts
+from icat.accounts import tokens
 from icat.core.actor import SYSTEM
 from icat.core.errors import DomainError
 from icat.core.uow import unit_of_work
@@ -74,16 +75,30 @@ def create_user(email: str, password: str, role: str, entity: str | None, displa
 
 @icat_cli.command("create-token")
 @click.option("--email", required=True)
-@click.option("--name", default="cli", help="A name to recognise the token by.")
+@click.option("--name", default="cli", show_default=True, help="A name to recognise the token by.")
 def create_token(email: str, name: str) -> None:
     """Issue an API token for a user; it is printed once, as the last word."""
     try:
         with unit_of_work(db.session):
             user = accounts.find_user(db.session, email)
-            _token, raw = accounts.create_token(db.session, actor=SYSTEM, user=user, kind="api", name=name)
+            token, raw = accounts.create_token(db.session, actor=SYSTEM, user=user, kind="api", name=name)
     except DomainError as error:
         raise _fail(error) from error
-    click.echo(f"API token for {user.email} (shown once, store it now): {raw}")
+    click.echo(f'API token {token.id} "{token.name}" for {user.email} (shown once, store it now): {raw}')
+
+
+@icat_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Revoke one token (API or feed) by its id; it stops working at once."""
+    try:
+        with unit_of_work(db.session):
+            token, revoked_now = tokens.revoke(db.session, actor=SYSTEM, token_id=token_id, kind=None)
+            what = f'{token.kind} token {token.id} "{token.name}" of {token.user.email}'
+            when = token.revoked_at.isoformat()
+    except DomainError as error:
+        raise _fail(error) from error
+    click.echo(f"Revoked {what} at {when}." if revoked_now else f"Already revoked: {what}, at {when}.")
 
 
 @icat_cli.command("ensure-admin")
@@ -118,7 +133,7 @@ def worker(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("worker started: jobs %s", ", ".join(job.id for job in JOBS))
+    log.info("worker started: jobs %s; links use %s", ", ".join(job.id for job in JOBS), app.config["BASE_URL"])
     scheduler.start()
     log.info("worker stopped")
 

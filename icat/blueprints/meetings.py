@@ -268,7 +268,9 @@ def document(meeting_id: int, document_id: int) -> Response:
         current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
     )
     path = Path(current_app.instance_path) / doc.stored_path
-    return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
+    response = send_file(path, mimetype=doc.content_type)
+    response.headers["Content-Disposition"] = documents.content_disposition(doc.filename)  # RFC 6266
+    return response
 
 
 def _act(

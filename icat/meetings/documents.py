@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import unicodedata
 import zipfile
 from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
+from werkzeug.http import dump_options_header
+from werkzeug.utils import secure_filename
 
 from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
@@ -31,28 +36,94 @@ TYPES = {
 }
 
 
-def sniff(content: bytes) -> str | None:
-    """The document type (``pdf``, ``docx``, ``odt``) the bytes really are, or None."""
+# A ZIP states each entry's unpacked size; a document may unpack to at most this many times the
+# upload limit (text-heavy DOCX/ODT files unpack to 3-10 times their size) and no entry may be
+# compressed more tightly than this (XML reaches ~20:1, a ZIP bomb of zeros ~1000:1).
+MAX_UNPACKED_FACTOR = 4
+MAX_COMPRESSION_RATIO = 100
+RATIO_FREE_BYTES = 1 << 20  # a smaller entry cannot hurt, however tightly packed
+# The ODF ``mimetype`` entry is a short string; reading more than this of it is never needed.
+MIMETYPE_READ_BYTES = 100
+# Filenames: control characters (C0, DEL, C1), surrogates, private use, line and paragraph
+# separators, and the bidirectional controls that make "evil\u202egpj.exe" look like "evilexe.jpg".
+_UNWANTED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# RFC 5987 attr-char: what may stay unescaped in ``filename*=UTF-8''…``.
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def clean_filename(filename: str) -> str:
+    """The name a document is stored and sent under: the last path component (``/`` or ``\\``),
+    NFC, without control and bidi characters, whitespace collapsed, no leading dots.
+    Letters of every script stay. May return ``""`` when nothing usable is left."""
+    name = re.split(r"[/\\]", unicodedata.normalize("NFC", filename))[-1]
+    kept = "".join(c for c in name if unicodedata.category(c) not in _UNWANTED_CATEGORIES and c not in _BIDI_CONTROLS)
+    return " ".join(kept.split()).lstrip(". ")
+
+
+def content_disposition(filename: str) -> str:
+    """``Content-Disposition: attachment`` for a stored name (cleaned again, so rows stored before
+    names were cleaned still download): an ASCII ``filename=`` fallback for old clients and the
+    exact name as RFC 6266 ``filename*=UTF-8''…``."""
+    name = PurePath(clean_filename(filename) or "document")
+    suffix = secure_filename(name.suffix)
+    fallback = (secure_filename(name.stem) or "document") + (f".{suffix}" if suffix else "")
+    exact = "UTF-8''" + quote(name.name, safe=_ATTR_CHARS)
+    return dump_options_header("attachment", {"filename": fallback, "filename*": exact})
+
+
+def _zip_problem(archive: zipfile.ZipFile, max_bytes: int) -> str | None:
+    """Why an archive is refused before anything in it is unpacked, judged by its directory."""
+    entries = archive.infolist()
+    if any(info.flag_bits & 0x1 for info in entries):
+        return "Encrypted documents are not accepted."
+    unpacked = sum(info.file_size for info in entries)
+    if unpacked > max_bytes * MAX_UNPACKED_FACTOR:
+        return f"The archive unpacks to {unpacked} bytes; at most {max_bytes * MAX_UNPACKED_FACTOR} are accepted."
+    if any(info.file_size > max(RATIO_FREE_BYTES, MAX_COMPRESSION_RATIO * info.compress_size) for info in entries):
+        return "The archive is compressed more tightly than any real document; it was not opened."
+    return None
+
+
+def _zip_kind(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    if "mimetype" in names:
+        with archive.open("mimetype") as entry:
+            if entry.read(MIMETYPE_READ_BYTES).strip() == TYPES["odt"].encode():
+                return "odt"
+    if {"[Content_Types].xml", "word/document.xml"} <= names:
+        return "docx"
+    return None
+
+
+def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, str | None]:
+    """``(kind, problem)``: the type (``pdf``, ``docx``, ``odt``) the bytes really are, or None,
+    and for ZIP-based files why the archive is refused (encrypted, damaged, unpacking to more
+    than ``MAX_UNPACKED_FACTOR × max_bytes`` or compressed beyond ``MAX_COMPRESSION_RATIO``).
+    Reads at most ``MIMETYPE_READ_BYTES`` of any entry, whatever sizes the archive states."""
     if content.startswith(b"%PDF-"):
-        return "pdf"
+        return "pdf", None
     if not content.startswith(b"PK\x03\x04"):
-        return None
+        return None, None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == TYPES["odt"].encode():
-                return "odt"
-            if {"[Content_Types].xml", "word/document.xml"} <= names:
-                return "docx"
-    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
-        return None
-    return None
+            problem = _zip_problem(archive, max_bytes)
+            return (None, problem) if problem else (_zip_kind(archive), None)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, KeyError, ValueError):
+        # A damaged archive, an unknown compression method, a truncated or lying entry.
+        return None, "The archive is damaged or not a ZIP file."
+
+
+def sniff(content: bytes, *, max_bytes: int) -> str | None:
+    """The document type the bytes really are, or None (also for any refused archive)."""
+    kind, problem = examine(content, max_bytes=max_bytes)
+    return None if problem else kind
 
 
 def _errors(filename: str, content: bytes, max_bytes: int) -> rules.Errors:
     errors: rules.Errors = {}
     suffix = PurePath(filename).suffix.lower().lstrip(".")
-    if not PurePath(filename).name or len(filename) > rules.LIMITS["filename"]:
+    if not filename or len(filename) > rules.LIMITS["filename"]:
         errors["file"] = [f"A file name of 1 to {rules.LIMITS['filename']} characters."]
     elif len(content) > max_bytes:
         errors["file"] = [f"The file is {len(content)} bytes; at most {max_bytes} are accepted."]
@@ -60,8 +131,10 @@ def _errors(filename: str, content: bytes, max_bytes: int) -> rules.Errors:
         errors["file"] = ["The file is empty."]
     elif suffix not in TYPES:
         errors["file"] = ["Only PDF, DOCX and ODT documents are accepted."]
-    elif sniff(content) != suffix:
-        errors["file"] = [f"The file's content is not a {suffix.upper()} document."]
+    else:
+        kind, problem = examine(content, max_bytes=max_bytes)
+        if problem or kind != suffix:
+            errors["file"] = [problem or f"The file's content is not a {suffix.upper()} document."]
     return errors
 
 
@@ -78,13 +151,16 @@ def attach_document(
     """Store an uploaded document for a meeting (admin, secretariat).
 
     Raises Forbidden, NotFound, ValidationError (``file``: wrong type by content or name,
-    empty, over ``max_bytes``). Writes the file under ``storage_root/documents``.
+    empty, over ``max_bytes``, an encrypted, damaged or overly packed archive, a name with
+    nothing left once cleaned). The name is stored cleaned (see ``clean_filename``).
+    Writes the file under ``storage_root/documents``.
     Emits DocumentAttached.
     """
     require_role(actor, EDITORS, "upload documents")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
+    filename = clean_filename(filename)
     errors = _errors(filename, content, max_bytes)
     if errors:
         raise ValidationError("The document was refused.", fields=errors)
@@ -96,7 +172,7 @@ def attach_document(
     if not target.exists():
         target.write_bytes(content)
     document = Document(
-        filename=PurePath(filename).name,
+        filename=filename,
         content_type=TYPES[kind],
         size=len(content),
         sha256=digest,

@@ -21,4 +21,5 @@ from icat.blueprints.api import (  # noqa: E402,F401
     openapi,
     reminders,
     rotation,
+    tokens,
 )

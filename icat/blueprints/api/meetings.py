@@ -341,9 +341,10 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
     doc = documents.document_for(
         current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
     )
-    return send_file(
-        storage_root() / doc.stored_path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename
-    )
+    response = send_file(storage_root() / doc.stored_path, mimetype=doc.content_type)
+    # RFC 6266 with an ASCII fallback; send_file would send only filename= for ASCII names.
+    response.headers["Content-Disposition"] = documents.content_disposition(doc.filename)
+    return response
 
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
