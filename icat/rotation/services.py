@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from icat.registry.models import Entity
 from icat.rotation import queries, rules
 from icat.rotation.events import ChairTermMissing, ChairTermRecorded, ChairTermStarted, ChairUnwillingnessSet
 from icat.rotation.models import ChairSeat, ChairTerm, ChairUnwilling
-from icat.rotation.planner import PlanItem, propose
+from icat.rotation.planner import PlanItem, propose, terms_in
 
 HANDOVER_CATCH_UP_DAYS = 31  # a worker down on 1 January still hands over in January, not in June
 MISSING_TERM_WARNINGS = (60, 30)  # days before 1 January of a year without co-chairs
@@ -159,13 +160,38 @@ def plan(session: Session, *, through: int) -> list[PlanItem]:
     if problem := rules.year_problem(through, this_year):
         raise ValidationError("Invalid horizon.", fields={"through": [problem]})
     history = queries.known_chairs(session)
-    years = [y for y in range(this_year + 1, through + 1) if y not in history]  # coming years only
+    horizon = range(this_year + 1, through + 1)  # coming years only
     return propose(
-        years=years,
+        years=[y for y in horizon if y not in history],
         candidates=queries.planner_candidates(session),
         history=history,
         unwilling=queries.unwilling_by_year(session),
+        horizon=horizon,
     )
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan with, per candidate that may chair in the horizon, its number of terms there."""
+
+    items: list[PlanItem]
+    horizon: range
+    terms: dict[str, int]
+
+
+def plan_view(session: Session, *, through: int) -> PlanView:
+    """``plan`` plus the terms each working-group member holds in the horizon, recorded years
+    counted (the page shows that the plan is fair). Raises as ``plan``."""
+    items = plan(session, through=through)
+    horizon = range(clock.today().year + 1, through + 1)
+    chairs = queries.known_chairs(session) | {i.year: i.chairs or [] for i in items}
+    counts = terms_in(horizon, chairs)
+    may_chair = [
+        e.acronym
+        for e in queries.planner_candidates(session)
+        if any(rules.member_on_new_year(e, y) is None for y in horizon)
+    ]
+    return PlanView(items, horizon, {a: counts[a] for a in may_chair})
 
 
 def hand_over(session: Session, *, actor: Actor) -> list[str]:
