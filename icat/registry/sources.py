@@ -36,3 +36,15 @@ def is_confirmed(sources: Sequence[Source] | None) -> bool:
 def shown_confidence(confidence: str | None, sources: Sequence[Source] | None) -> str:
     """The confidence a page shows: the stored one, or ``unconfirmed`` for a press-only fact."""
     return (confidence or UNCONFIRMED) if is_confirmed(sources) else UNCONFIRMED
+
+
+def fill_tiers(stored: Sequence[Source] | None, reference: Sequence[Source] | None) -> list[dict[str, Any]] | None:
+    """``stored`` with the tier of each untiered source that ``reference`` (the same fact in the
+    reference data) lists, or None when nothing changes. A re-seed thus brings rows seeded before
+    tiers existed up to date without touching what the secretariat typed in."""
+    tiers = {s["source"]: s["tier"] for s in reference or () if s.get("tier")}
+    if not any("tier" not in s and s.get("source") in tiers for s in stored or ()):
+        return None
+    return [
+        dict(s) if "tier" in s or s.get("source") not in tiers else {**s, "tier": tiers[s["source"]]} for s in stored
+    ]

@@ -16,6 +16,7 @@ from icat.core import clock, once, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, ValidationError
 from icat.registry.models import Entity
+from icat.registry.sources import fill_tiers
 from icat.rotation import queries, rules
 from icat.rotation.events import ChairTermMissing, ChairTermRecorded, ChairTermStarted, ChairUnwillingnessSet
 from icat.rotation.models import ChairSeat, ChairTerm, ChairUnwilling
@@ -117,10 +118,12 @@ def seed_history(session: Session, *, actor: Actor, chairs: list[dict[str, Any]]
     A repeat that the record shows (IOM and OSRSG-VAC, 2023-24) is history, so it is
     seeded as confirmed.
     """
-    present = {t.year for t in queries.terms(session)}
+    present = {t.year: t for t in queries.terms(session)}
     added = 0
     for row in sorted(chairs, key=lambda r: r["year"]):
-        if row["year"] in present:
+        if (term := present.get(row["year"])) is not None:
+            if (tiered := fill_tiers(term.sources, row.get("sources"))) is not None:
+                term.sources = tiered  # rows seeded before sources had a tier
             continue
         earlier = set(queries.known_chairs(session).get(row["year"] - 1, ()))
         record_term(
