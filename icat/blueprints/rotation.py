@@ -8,13 +8,13 @@ from flask_login import login_required
 
 from icat.core import clock
 from icat.registry.queries import EntityFilter, list_entities
-from icat.rotation import queries, services, timeline
+from icat.rotation import queries, rules, services, timeline
 from icat.rotation.forms import TermForm, UnwillingForm
 from icat.web.auth import current_actor
 from icat.web.http import attempt, current_session, show_errors
 
 bp = Blueprint("rotation", __name__, url_prefix="/rotation")
-PLAN_YEARS = 5
+PLAN_YEARS = rules.MAX_YEARS_AHEAD  # a ten-year plan: long enough to show that every member gets its turns
 
 
 def _forms() -> tuple[TermForm, UnwillingForm]:
@@ -28,13 +28,14 @@ def _forms() -> tuple[TermForm, UnwillingForm]:
 
 def _page(term_form: TermForm, unwilling_form: UnwillingForm, status: int = 200) -> tuple[str, int]:
     session, this_year = current_session(), clock.today().year
-    plan = services.plan(session, through=this_year + PLAN_YEARS)
+    plan = services.plan_view(session, through=this_year + PLAN_YEARS)
     terms = queries.terms(session)
     return render_template(
         "rotation/index.html",
         terms=terms,
-        plan=plan,
-        chart=timeline.build(terms, plan, this_year),
+        plan=plan.items,
+        plan_view=plan,
+        chart=timeline.build(terms, plan.items, this_year),
         this_year=this_year,
         unwilling=queries.unwilling_by_year(session),
         term_form=term_form,

@@ -21,6 +21,7 @@ from icat.core.actor import Actor
 from icat.meetings.models import Meeting
 from icat.meetings.services import create_meeting
 from icat.registry.models import Entity
+from icat.registry.sources import fill_tiers
 
 # "2018-05-02", "2012-05", "2018", "2022-02-07/08", "2024-12 (week of 13 Dec 2024)"
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:/(\d{2}))?)?)?\s*(?:\((.+)\))?$")
@@ -138,10 +139,13 @@ def seed_history(session: Session, *, actor: Actor, data: dict[str, Any]) -> tup
     """
     known = set(session.scalars(sa.select(Entity.acronym)))
     meetings, skipped = reference_meetings(data, known)
-    present = set(session.scalars(sa.select(Meeting.external_key).where(Meeting.external_key.is_not(None))))
+    rows = session.scalars(sa.select(Meeting).where(Meeting.external_key.is_not(None)))
+    present = {m.external_key: m for m in rows}
     added = 0
     for fields in meetings:
-        if fields["external_key"] in present:
+        if (meeting := present.get(fields["external_key"])) is not None:
+            if (tiered := fill_tiers(meeting.sources, fields["sources"])) is not None:
+                meeting.sources = tiered  # rows seeded before sources had a tier
             continue
         create_meeting(session, actor=actor, **fields)
         added += 1

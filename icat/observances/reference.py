@@ -22,7 +22,7 @@ DEFAULT_STEPS = (
 )
 # The Chinese name as A/RES/78/228 OP7 writes it (docs/un/A-RES-78-228.zh.txt).
 _NAMES = {"en": "World Day against Trafficking in Persons", "zh": "世界打击贩运人口行为日"}
-_NAME_SOURCE = {"source": "A/RES/78/228 (zh)", "locator": "OP7"}
+_NAME_SOURCE = {"source": "A/RES/78/228 (zh)", "locator": "OP7", "tier": "official"}
 _REMARK = re.compile(r"^(.*\S)\s+\(((?:seed|wording)[^()]*)\)$")
 
 

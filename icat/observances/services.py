@@ -14,6 +14,7 @@ from icat.core.errors import PreconditionFailed, StaleVersion, ValidationError
 from icat.observances.events import ObservanceCreated, ObservanceUpdated
 from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import get_observance
+from icat.registry.sources import fill_tiers
 
 EDITABLE = ("name", "names", "description", "sources", "confidence", "themes", "steps")
 THEME_FIELDS = ("theme", "note", "sources", "confidence", "wording_confidence")
@@ -127,6 +128,16 @@ def update_observance(
     return observance
 
 
+def _fill_tiers(existing: Observance, fields: dict[str, Any]) -> None:
+    """Give rows seeded before sources had a tier the reference tier of those sources."""
+    if (tiered := fill_tiers(existing.sources, fields["sources"])) is not None:
+        existing.sources = tiered
+    for theme in fields["themes"]:
+        row = existing.theme_for(theme["year"])
+        if row is not None and (tiered := fill_tiers(row.sources, theme["sources"])) is not None:
+            row.sources = tiered
+
+
 def seed_reference(session: Session, *, actor: Actor, observances: list[dict[str, Any]]) -> tuple[int, int]:
     """Add every reference observance not present yet; returns (added, kept).
 
@@ -140,6 +151,7 @@ def seed_reference(session: Session, *, actor: Actor, observances: list[dict[str
             create_observance(session, actor=actor, **fields)
             added += 1
             continue
+        _fill_tiers(existing, fields)
         missing = [t for t in fields["themes"] if existing.theme_for(t["year"]) is None]
         if missing:
             existing.themes.extend(ObservanceTheme(**t) for t in missing)

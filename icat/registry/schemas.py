@@ -8,6 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from icat.core.fields import Text
 from icat.registry.models import CATEGORIES, CONFIDENCE, KINDS, UN_LANGUAGES
+from icat.registry.sources import TIERS
 
 ACRONYM = validate.Regexp(
     r"^[A-Za-z][A-Za-z0-9-]{0,19}$", error="1–20 letters, digits or hyphens, starting with a letter."
@@ -17,6 +18,10 @@ ACRONYM = validate.Regexp(
 class SourceSchema(Schema):
     source = Text(required=True, validate=validate.Length(1, 500))
     locator = Text(validate=validate.Length(max=300))
+    tier = fields.String(
+        validate=validate.OneOf(TIERS),
+        metadata={"description": "official (UN documents, ICAT's and members' sites), press or aggregator"},
+    )
 
 
 class EntityFieldsSchema(Schema):

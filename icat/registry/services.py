@@ -15,6 +15,7 @@ from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, Validat
 from icat.registry.events import EntityCreated, EntityUpdated
 from icat.registry.models import Entity
 from icat.registry.queries import get_entity
+from icat.registry.sources import fill_tiers
 
 EDITABLE = (
     "name",
@@ -115,12 +116,15 @@ def seed_reference(session: Session, *, actor: Actor, entities: list[dict[str, A
     """Add every reference entity that is not in the registry yet; returns (added, kept).
 
     Idempotent: an entity already present (by acronym) is left as it is, so edits made
-    by the secretariat since are never overwritten by a second seed.
+    by the secretariat since are never overwritten by a second seed; only the tier of its
+    reference sources is filled in where it was seeded before sources had one.
     """
-    present = set(session.scalars(sa.select(Entity.acronym)))
+    present = {e.acronym: e for e in session.scalars(sa.select(Entity))}
     added = 0
     for fields in entities:
-        if fields["acronym"] in present:
+        if (entity := present.get(fields["acronym"])) is not None:
+            if (tiered := fill_tiers(entity.sources, fields.get("sources"))) is not None:
+                entity.sources = tiered
             continue
         create_entity(session, actor=actor, **fields)
         added += 1

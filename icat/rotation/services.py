@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,10 +16,11 @@ from icat.core import clock, once, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, ValidationError
 from icat.registry.models import Entity
+from icat.registry.sources import fill_tiers
 from icat.rotation import queries, rules
 from icat.rotation.events import ChairTermMissing, ChairTermRecorded, ChairTermStarted, ChairUnwillingnessSet
 from icat.rotation.models import ChairSeat, ChairTerm, ChairUnwilling
-from icat.rotation.planner import PlanItem, propose
+from icat.rotation.planner import PlanItem, propose, terms_in
 
 HANDOVER_CATCH_UP_DAYS = 31  # a worker down on 1 January still hands over in January, not in June
 MISSING_TERM_WARNINGS = (60, 30)  # days before 1 January of a year without co-chairs
@@ -116,10 +118,12 @@ def seed_history(session: Session, *, actor: Actor, chairs: list[dict[str, Any]]
     A repeat that the record shows (IOM and OSRSG-VAC, 2023-24) is history, so it is
     seeded as confirmed.
     """
-    present = {t.year for t in queries.terms(session)}
+    present = {t.year: t for t in queries.terms(session)}
     added = 0
     for row in sorted(chairs, key=lambda r: r["year"]):
-        if row["year"] in present:
+        if (term := present.get(row["year"])) is not None:
+            if (tiered := fill_tiers(term.sources, row.get("sources"))) is not None:
+                term.sources = tiered  # rows seeded before sources had a tier
             continue
         earlier = set(queries.known_chairs(session).get(row["year"] - 1, ()))
         record_term(
@@ -159,13 +163,38 @@ def plan(session: Session, *, through: int) -> list[PlanItem]:
     if problem := rules.year_problem(through, this_year):
         raise ValidationError("Invalid horizon.", fields={"through": [problem]})
     history = queries.known_chairs(session)
-    years = [y for y in range(this_year + 1, through + 1) if y not in history]  # coming years only
+    horizon = range(this_year + 1, through + 1)  # coming years only
     return propose(
-        years=years,
+        years=[y for y in horizon if y not in history],
         candidates=queries.planner_candidates(session),
         history=history,
         unwilling=queries.unwilling_by_year(session),
+        horizon=horizon,
     )
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan with, per candidate that may chair in the horizon, its number of terms there."""
+
+    items: list[PlanItem]
+    horizon: range
+    terms: dict[str, int]
+
+
+def plan_view(session: Session, *, through: int) -> PlanView:
+    """``plan`` plus the terms each working-group member holds in the horizon, recorded years
+    counted (the page shows that the plan is fair). Raises as ``plan``."""
+    items = plan(session, through=through)
+    horizon = range(clock.today().year + 1, through + 1)
+    chairs = queries.known_chairs(session) | {i.year: i.chairs or [] for i in items}
+    counts = terms_in(horizon, chairs)
+    may_chair = [
+        e.acronym
+        for e in queries.planner_candidates(session)
+        if any(rules.member_on_new_year(e, y) is None for y in horizon)
+    ]
+    return PlanView(items, horizon, {a: counts[a] for a in may_chair})
 
 
 def hand_over(session: Session, *, actor: Actor) -> list[str]:

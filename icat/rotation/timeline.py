@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from icat.registry.sources import shown_confidence
 from icat.rotation.models import FIRST_YEAR, ChairTerm
 from icat.rotation.planner import PlanItem
 
@@ -28,7 +29,8 @@ def build(terms: Sequence[ChairTerm], plan: Sequence[PlanItem], this_year: int) 
     """Recorded terms, then proposals; years with a term of unknown chairs (or none) marked."""
     cells: list[Cell] = []
     for term in terms:
-        state = "recorded" if term.confidence == "high" else "uncertain"
+        # A term known only from press or aggregators is uncertain, whatever its stored confidence.
+        state = "recorded" if shown_confidence(term.confidence, term.sources) == "high" else "uncertain"
         cells += [Cell(term.year, a, state) for a in term.chairs or []]
     for item in plan:
         cells += [Cell(item.year, a, "proposed") for a in item.chairs or []]

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from icat.extensions import babel
+from icat.observances.labels import CONFIDENCE_LABELS
+from icat.registry import sources
 from icat.registry.models import UN_LANGUAGES
 
 KIND_LABELS = {"member": _l("member"), "partner": _l("partner")}
@@ -27,6 +29,7 @@ STATE_LABELS = {
     "uncertain": _l("recorded, low or medium confidence"),
     "proposed": _l("proposed"),
 }
+TIER_LABELS = {"official": _l("official"), "press": _l("press"), "aggregator": _l("aggregator")}
 DELIVERY_STATUS_LABELS = {
     "pending": _l("planned"),
     "sending": _l("sending"),
@@ -82,3 +85,10 @@ def _template_helpers() -> dict[str, Any]:
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_template_helpers)
+    # Globals, not context: the shared macros in templates/_sources.html are imported without context.
+    app.jinja_env.globals.update(
+        split_sources=sources.split,
+        sources_confirmed=sources.is_confirmed,
+        confidence_label=lambda code: CONFIDENCE_LABELS.get(code, code),
+        tier_label=lambda code: TIER_LABELS.get(code, _l("tier not recorded")),
+    )

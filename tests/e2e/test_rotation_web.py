@@ -108,6 +108,16 @@ def test_rotation_page_shows_history_timeline_and_plan(client: FlaskClient, hist
     assert re.search(r"Co-chairs \d{4}:", client.get("/").get_data(as_text=True))  # header badge
 
 
+def test_rotation_page_shows_each_members_terms_over_the_ten_year_plan(client: FlaskClient, history) -> None:
+    page = client.get("/rotation").get_data(as_text=True)
+    terms = {a: int(n) for a, n in re.findall(r'<td data-terms="([^"]+)">(\d+)</td>', page)}
+    assert {"ICMPD", "ILO", "IOM", "OHCHR", "OSCE", "UNHCR", "UNICEF", "UNODC", "UN-Women"} <= set(terms)
+    assert "CoE" not in terms  # a partner never chairs
+    assert max(terms.values()) - min(terms.values()) <= 1, terms
+    first, last = clock.today().year + 1, clock.today().year + 10
+    assert f"{first}–{last}" in page and f"<strong>{last}</strong>" in page
+
+
 def test_secretariat_records_a_term_with_the_form_and_sees_rule_errors(
     client: FlaskClient, session: Session, history, make_user
 ) -> None:
