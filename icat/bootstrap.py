@@ -26,11 +26,12 @@ from icat.notifications.handlers import (
     notify_meeting_proposed,
     notify_proposal_confirmed,
     notify_proposal_declined,
+    notify_term_missing,
+    notify_term_started,
     replan_reminders,
 )
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
-from icat.rotation.handlers import notify_term_missing, notify_term_started
 
 EVENT_HANDLERS: HandlerTable = {
     EntityUpdated: [notify_focal_points_of_entity_change],

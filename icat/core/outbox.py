@@ -10,7 +10,6 @@ many workers race for it and however often a crashed worker's lease expires.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from icat.core import clock
+from icat.core import clock, leases
 from icat.core.actor import Actor
 from icat.core.db import Base
 from icat.core.events import Event, event_class
@@ -68,6 +67,9 @@ class OutboxEvent(Base):
 
     def to_event(self) -> Event:
         return event_class(self.type).from_payload(self.payload)
+
+
+OUTBOX: sa.Table = OutboxEvent.__table__  # type: ignore[assignment]  # the leases work on the table
 
 
 class HandlerRun(Base):
@@ -128,38 +130,25 @@ class Claimed:
     id: int
     type: str
     payload: dict[str, Any]
+    token: str  # the claim's, to settle only rows it still holds
 
 
 def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
-    """Lease up to ``batch_size`` due rows to this worker and return them, oldest first.
-
-    One UPDATE whose sub-select uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
-    workers take disjoint rows without waiting; SQLite ignores the locking clause but runs the
-    single statement under its database write lock, which gives the same exclusivity.
-    """
+    """Lease up to ``batch_size`` due rows to this worker and return them, oldest first
+    (``core.leases.claim``: concurrent workers take disjoint rows without waiting)."""
     now = clock.now()
-    token = f"{cfg.worker_id}:{uuid.uuid4().hex}"
-    due = (
-        sa.select(OutboxEvent.id)
-        .where(
-            OutboxEvent.processed_at.is_(None),
-            OutboxEvent.failed_at.is_(None),
-            OutboxEvent.available_at <= now,
-            sa.or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now),
-        )
-        .order_by(OutboxEvent.id)
-        .limit(cfg.batch_size)
-        .with_for_update(skip_locked=True)
-    )
     with session_factory() as session:
-        # RETURNING: finding the rows again by token would scan the whole table (no index).
-        rows = session.execute(
-            sa.update(OutboxEvent)
-            .where(OutboxEvent.id.in_(due))
-            .values(lease_until=now + timedelta(seconds=cfg.lease_seconds), claimed_by=token)
-            .returning(OutboxEvent.id, OutboxEvent.type, OutboxEvent.payload)
-            .execution_options(synchronize_session=False)
-        ).all()
+        rows = leases.claim(
+            session,
+            OUTBOX,
+            due=(OUTBOX.c.processed_at.is_(None), OUTBOX.c.failed_at.is_(None), OUTBOX.c.available_at <= now),
+            order_by=(OUTBOX.c.id,),
+            limit=cfg.batch_size,
+            token=leases.new_token(cfg.worker_id),
+            lease_seconds=cfg.lease_seconds,
+            returning=(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.payload, OUTBOX.c.claimed_by),
+            now=now,
+        )
         session.commit()
         return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
@@ -177,19 +166,21 @@ def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, h
         session.commit()
 
 
-def _mark_processed(session_factory: SessionFactory, event_ids: list[int]) -> None:
-    """One UPDATE for a batch: if the worker dies before it, the rows are claimed again and
-    their handlers are skipped by their run rows, so nothing runs twice."""
-    if not event_ids:
-        return
+def _mark_processed(session_factory: SessionFactory, rows: list[Claimed]) -> int:
+    """One UPDATE per claim: if the worker dies before it, the rows are claimed again and
+    their handlers are skipped by their run rows, so nothing runs twice. A row whose lease
+    another worker took over meanwhile is left to that worker to settle. Returns how many
+    rows this worker settled."""
+    by_token: dict[str, list[int]] = {}
+    for row in rows:
+        by_token.setdefault(row.token, []).append(row.id)
+    if not by_token:
+        return 0
     with session_factory() as session:
-        session.execute(
-            sa.update(OutboxEvent)
-            .where(OutboxEvent.id.in_(event_ids))
-            .values(processed_at=clock.now(), lease_until=None, claimed_by=None)
-            .execution_options(synchronize_session=False)
-        )
+        now = clock.now()
+        settled = sum(leases.release(session, OUTBOX, token, ids, processed_at=now) for token, ids in by_token.items())
         session.commit()
+        return settled
 
 
 def _record_failure(session_factory: SessionFactory, event_id: int, error: str, cfg: RelayConfig) -> str:
@@ -229,12 +220,11 @@ def process(
     for row in rows:
         error = _run_all(session_factory, row, handlers)
         if error is None:
-            done.append(row.id)
+            done.append(row)
         else:
             outcome = _record_failure(session_factory, row.id, error, cfg)
             setattr(stats, outcome, getattr(stats, outcome) + 1)
-    _mark_processed(session_factory, done)
-    stats.processed = len(done)
+    stats.processed = _mark_processed(session_factory, done)
     return stats
 
 

@@ -34,8 +34,13 @@ class MeetingScheduled(_MeetingEvent):
 
 @dataclass(frozen=True)
 class MeetingRescheduled(_MeetingEvent):
-    """The meeting's time changed (start, end, zone or recurrence); old and new times given.
-    ``dropped_occurrences`` lists overrides (by RECURRENCE-ID) that no longer fit the series."""
+    """The meeting's time changed (start, end, zone or recurrence), perhaps with other fields:
+    the one event of that edit (no MeetingUpdated with it). Old and new times given;
+    ``dropped_occurrences`` lists overrides (by RECURRENCE-ID) that no longer fit the series;
+    ``version`` and ``changes`` as in MeetingUpdated (every changed field, times included).
+
+    Rows stored before ``version`` and ``changes`` existed (then a MeetingUpdated followed)
+    load with ``version = 0`` and no changes."""
 
     old_starts_at: str
     old_ends_at: str
@@ -45,12 +50,15 @@ class MeetingRescheduled(_MeetingEvent):
     recurrence: str | None
     sequence: int
     dropped_occurrences: list[str] = field(default_factory=list)
+    version: int = 0
+    changes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class MeetingUpdated(_MeetingEvent):
-    """Fields of a meeting changed; ``changes`` maps each field to ``[old, new]`` (JSON values).
-    Raised with MeetingRescheduled when the time changed too."""
+    """Fields of a meeting changed, its time not (that is MeetingRescheduled); ``changes``
+    maps each field to ``[old, new]`` (JSON values). Rows stored by earlier releases may
+    follow a MeetingRescheduled of the same edit and include the time fields."""
 
     version: int
     sequence: int

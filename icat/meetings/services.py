@@ -193,8 +193,8 @@ def update_meeting(
 
     Raises Forbidden, NotFound, ValidationError, StaleVersion/PreconditionFailed, Conflict
     (a cancelled meeting). Raises ``sequence`` once when time, place or recurrence changed.
-    Emits MeetingUpdated, and MeetingRescheduled (old and new times) when the time changed;
-    nothing when nothing changed.
+    Emits one event: MeetingRescheduled (old and new times, and every change) when the time
+    changed, else MeetingUpdated; nothing when nothing changed.
     """
     meeting = _load_editable(session, actor, meeting_id, version, version_from_header)
     unknown = set(changes) - set(EDITABLE)
@@ -234,27 +234,26 @@ def _apply(
     dropped = _drop_stale_overrides(meeting) if set(diff) & set(TIME_FIELDS) else []
     touch(meeting)
     session.flush()  # raises StaleDataError if another transaction moved the version meanwhile
+    # One event per edit (so one re-plan): a time change is a MeetingRescheduled carrying
+    # every change, anything else a MeetingUpdated.
+    event: MeetingRescheduled | MeetingUpdated
     if set(diff) & set(TIME_FIELDS):
-        outbox.record(
-            session,
-            MeetingRescheduled(
-                meeting_id=meeting.id,
-                old_starts_at=iso(old_start),
-                old_ends_at=iso(old_end),
-                new_starts_at=iso(meeting.starts_at),
-                new_ends_at=iso(meeting.ends_at),
-                timezone=meeting.timezone,
-                recurrence=meeting.recurrence,
-                sequence=meeting.sequence,
-                dropped_occurrences=dropped,
-            ),
-            actor=actor,
+        event = MeetingRescheduled(
+            meeting_id=meeting.id,
+            old_starts_at=iso(old_start),
+            old_ends_at=iso(old_end),
+            new_starts_at=iso(meeting.starts_at),
+            new_ends_at=iso(meeting.ends_at),
+            timezone=meeting.timezone,
+            recurrence=meeting.recurrence,
+            sequence=meeting.sequence,
+            dropped_occurrences=dropped,
+            version=meeting.version,
+            changes=diff,
         )
-    outbox.record(
-        session,
-        MeetingUpdated(meeting_id=meeting.id, version=meeting.version, sequence=meeting.sequence, changes=diff),
-        actor=actor,
-    )
+    else:
+        event = MeetingUpdated(meeting_id=meeting.id, version=meeting.version, sequence=meeting.sequence, changes=diff)
+    outbox.record(session, event, actor=actor)
 
 
 def _drop_stale_overrides(meeting: Meeting) -> list[str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.core import clock
+from icat.core import clock, leases
 from icat.notifications.models import Delivery, Notice
 
 log = logging.getLogger(__name__)
@@ -100,37 +99,29 @@ class DispatchStats:
 
 
 def claim(engine: sa.Engine, cfg: DispatchConfig) -> tuple[str, list[Claimed]]:
-    """Lease up to ``batch_size`` due rows (oldest due first); returns the claim token and rows.
+    """Lease up to ``batch_size`` due rows (oldest due first) as ``sending``; returns the claim
+    token and rows (``core.leases.claim``, which returns the columns the send path reads).
 
     Due: pending (and not backing off) or ``sending`` under an expired lease (its worker died).
     """
-    now, token = clock.now(), f"{cfg.worker_id}:{uuid.uuid4().hex}"
-    due = (
-        sa.select(DELIVERIES.c.id)
-        .where(
-            DELIVERIES.c.status.in_(("pending", "sending")),
-            DELIVERIES.c.due_at <= now,
-            sa.or_(DELIVERIES.c.lease_until.is_(None), DELIVERIES.c.lease_until < now),
-        )
-        .order_by(DELIVERIES.c.due_at, DELIVERIES.c.id)
-        .limit(cfg.batch_size)
-        .with_for_update(skip_locked=True)
-    )
+    now, token = clock.now(), leases.new_token(cfg.worker_id)
     with engine.begin() as conn:
-        # RETURNING: finding the rows again by token would scan the whole table (no index).
-        rows = conn.execute(
-            sa.update(DELIVERIES)
-            .where(DELIVERIES.c.id.in_(due))
-            .values(status="sending", lease_until=now + timedelta(seconds=cfg.lease_seconds), claimed_by=token)
-            .returning(DELIVERIES.c.due_at, *CLAIMED_COLUMNS)
-        ).all()
+        rows = list(
+            leases.claim(
+                conn,
+                DELIVERIES,
+                due=(DELIVERIES.c.status.in_(("pending", "sending")), DELIVERIES.c.due_at <= now),
+                order_by=(DELIVERIES.c.due_at, DELIVERIES.c.id),
+                limit=cfg.batch_size,
+                token=token,
+                lease_seconds=cfg.lease_seconds,
+                returning=(DELIVERIES.c.due_at, *CLAIMED_COLUMNS),
+                now=now,
+                values={"status": "sending"},
+            )
+        )
     rows.sort(key=lambda r: (r.due_at, r.id))
     return token, [Claimed(**{f.name: getattr(r, f.name) for f in fields(Claimed)}) for r in rows]
-
-
-def _ours(token: str, delivery_id: int) -> sa.ColumnElement[bool]:
-    """Only a row this claim still holds may be settled: never undo another worker's work."""
-    return sa.and_(DELIVERIES.c.id == delivery_id, DELIVERIES.c.claimed_by == token, DELIVERIES.c.status == "sending")
 
 
 def _mark_statements() -> tuple[sa.Executable, sa.Executable]:
@@ -221,20 +212,20 @@ def _settle(
     conn: sa.Connection, token: str, item: Claimed, status: str, error: str, retry_at: datetime | None = None
 ) -> None:
     """Leave ``sending`` without sending: skipped or failed for good, or (``retry_at``) back
-    to pending until then."""
+    to pending until then. Only a row this claim still holds: never undo another worker's."""
     now = clock.now()
     with conn.begin():
-        conn.execute(
-            sa.update(DELIVERIES)
-            .where(_ours(token, item.id))
-            .values(
-                status=status,
-                last_error=error,
-                updated_at=now,
-                attempts=DELIVERIES.c.attempts + (0 if status == "skipped" else 1),
-                lease_until=retry_at,
-                claimed_by=None,
-            )
+        leases.release(
+            conn,
+            DELIVERIES,
+            token,
+            [item.id],
+            where=(DELIVERIES.c.status == "sending",),
+            status=status,
+            last_error=error,
+            updated_at=now,
+            attempts=DELIVERIES.c.attempts + (0 if status == "skipped" else 1),
+            lease_until=retry_at,
         )
 
 
@@ -305,13 +296,12 @@ class _Lease:
 
     def _renew(self) -> None:
         with self.conn.begin():
-            self.held = set(
-                self.conn.scalars(
-                    sa.update(DELIVERIES)
-                    .where(DELIVERIES.c.claimed_by == self.token, DELIVERIES.c.status == "sending")
-                    .values(lease_until=clock.now() + timedelta(seconds=self.lease_seconds))
-                    .returning(DELIVERIES.c.id)
-                )
+            self.held = leases.renew(
+                self.conn,
+                DELIVERIES,
+                self.token,
+                lease_seconds=self.lease_seconds,
+                where=(DELIVERIES.c.status == "sending",),
             )
         self.renewed = time.monotonic()
 

@@ -13,6 +13,7 @@ from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDecl
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.registry.events import EntityUpdated
+from icat.rotation.events import ChairTermMissing, ChairTermStarted
 
 
 def notify_focal_points_of_entity_change(session: Session, event: EntityUpdated) -> None:
@@ -67,3 +68,20 @@ def notify_proposal_declined(session: Session, event: MeetingDeclined) -> None:
     if event.proposed_by is not None:
         params = {"title": event.title, "reason": event.reason, "starts_at": event.starts_at}
         _notice(session, _active(session, User.id == event.proposed_by), "meeting_proposal_declined", params)
+
+
+# Rotation's notices live here with the others: notifications owns the notices table.
+
+
+def notify_term_started(session: Session, event: ChairTermStarted) -> None:
+    """Focal points, the secretariat and admins learn who chairs ICAT this year."""
+    params = {"year": event.year, "chairs": event.chairs}
+    _notice(
+        session, _active(session, User.role.in_(("focal_point", "secretariat", "admin"))), "chair_term_started", params
+    )
+
+
+def notify_term_missing(session: Session, event: ChairTermMissing) -> None:
+    """The secretariat and admins are told a year is near and nobody is recorded to chair it."""
+    params = {"year": event.year, "days_before": event.days_before}
+    _notice(session, _active(session, User.role.in_(("secretariat", "admin"))), "chair_term_missing", params)

@@ -49,6 +49,10 @@ EVENT_LABELS = {
     "ChairTermMissing": _l("Co-chairs missing for a coming year"),
     "ChairUnwillingnessSet": _l("Unwilling co-chairs set"),
     "DeliveryRetried": _l("Delivery retried"),
+    # A time change is one MeetingRescheduled (with every changed field), anything else one
+    # MeetingUpdated; the log's details column lists the changed fields of either.
+    "MeetingRescheduled": _l("Meeting rescheduled"),
+    "MeetingUpdated": _l("Meeting changed"),
     "ObservanceCreated": _l("Observance added"),
     "ObservanceUpdated": _l("Observance changed"),
 }

@@ -156,6 +156,27 @@ def test_claimed_rows_are_not_claimed_again_until_the_lease_expires(
     assert sorted(third) == sorted(first + second)  # the workers "died": leases expired
 
 
+def test_a_stalled_worker_leaves_rows_it_lost_to_the_worker_that_took_them_over(
+    session: Session, session_factory: sessionmaker[Session], make_user
+) -> None:
+    """The lease, not the row id, decides who settles a row (core.leases.release)."""
+    user = make_user()
+    _record(session, user.id, n=3)
+    handlers = {ProbeHappened: [write_notice]}
+    with clock.frozen(T0):
+        stalled = outbox.claim(session_factory, RelayConfig(worker_id="a", batch_size=10))
+    with clock.frozen(T0 + timedelta(seconds=61)):  # a's lease expired: b takes the rows over
+        taken = outbox.claim(session_factory, RelayConfig(worker_id="b", batch_size=10))
+        assert [r.id for r in taken] == [r.id for r in stalled]
+        assert outbox.process(session_factory, stalled, handlers, CFG).processed == 0  # a wakes up, settles none
+        session.expire_all()
+        assert count(session, OutboxEvent, OutboxEvent.processed_at.is_not(None)) == 0  # still b's
+        assert {r.claimed_by for r in session.scalars(sa.select(OutboxEvent))} == {taken[0].token}
+        assert outbox.process(session_factory, taken, handlers, CFG).processed == 4
+    assert count(session, OutboxEvent, OutboxEvent.processed_at.is_(None)) == 0
+    assert count(session, Notice, Notice.kind == "probe") == 3  # each handler ran once
+
+
 @pytest.mark.parametrize("unknown", ["NoSuchEvent"])
 def test_an_unknown_event_type_fails_visibly_instead_of_blocking_the_queue(
     session: Session, session_factory: sessionmaker[Session], unknown: str

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from icat.core import clock
 from icat.core.actor import SYSTEM
+from icat.core.outbox import HandlerRun, OutboxEvent
 from icat.meetings import participation
 from icat.meetings import services as meetings
+from icat.meetings.models import Meeting
 from icat.notifications.compose import message_id
 from icat.notifications.models import Delivery, Notice
 from icat.scheduler import deliver_due, relay_outbox
@@ -175,6 +177,79 @@ def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
         assert str(event["ATTENDEE"]) == f"mailto:{notice['To']}"
         assert event["DTSTAMP"].dt == T + timedelta(days=1, hours=2)  # sent now, not the last edit
     assert rows(session, status="pending") == []
+
+
+def _replan_runs(session: Session, after_event: int) -> int:
+    """How often the relay re-planned the meeting for events after ``after_event``: each run
+    of a re-planning handler leaves its HandlerRun row."""
+    session.expire_all()
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(HandlerRun)
+        .where(HandlerRun.event_id > after_event, HandlerRun.handler.like("%.replan_reminders"))
+    )
+
+
+def test_a_reschedule_records_one_event_and_plans_the_reminders_once(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    meeting_id = schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    last = session.scalar(sa.select(sa.func.max(OutboxEvent.id)))
+    later = {"starts_at": T + timedelta(days=2), "ends_at": T + timedelta(days=2, hours=3), "title": "Moved"}
+    with clock.frozen(PLANNED + timedelta(days=1)):
+        meetings.update_meeting(session, actor=SYSTEM, meeting_id=meeting_id, version=1, changes=later)
+        session.commit()
+    [event] = session.scalars(sa.select(OutboxEvent).where(OutboxEvent.id > last)).all()
+    assert event.type == "MeetingRescheduled"
+    assert set(event.payload["changes"]) == set(later) and event.payload["version"] == 2
+    tick(mailing_app, PLANNED + timedelta(days=1))
+    assert _replan_runs(session, last) == 1
+    by_seq = {(r.key.split(":")[3], r.status, r.recipient_label) for r in rows(session) if r.kind == "meeting_reminder"}
+    assert by_seq == {
+        (seq, status, who)
+        for seq, status in (("seq0", "cancelled"), ("seq1", "pending"))
+        for who in ("ilo@icat.example", "unhcr@icat.example")
+    } | {("seq0", "skipped", "OSCE"), ("seq1", "skipped", "OSCE")}
+    pending = rows(session, status="pending")
+    assert {r.due_at for r in pending} == {T + timedelta(days=1)} and len(pending) == 2
+
+
+def test_events_stored_by_an_earlier_release_are_still_handled(session: Session, mailing_app: Flask, people) -> None:
+    """Before one event per edit, a time change stored MeetingRescheduled (no version, no
+    changes) and then MeetingUpdated; the relay may meet such rows after an upgrade."""
+    meeting_id = schedule(session, reminder_offsets=["P1D"])
+    tick(mailing_app, PLANNED)
+    meeting = session.get(Meeting, meeting_id)
+    old, new = T.isoformat(), (T + timedelta(days=2)).isoformat()
+    meeting.starts_at, meeting.ends_at = T + timedelta(days=2), T + timedelta(days=2, hours=3)
+    meeting.sequence = 1
+    times = {"old_starts_at": old, "old_ends_at": old, "new_starts_at": new, "new_ends_at": new}
+    shapes = {
+        "MeetingRescheduled": {**times, "timezone": "Europe/Vienna", "recurrence": None, "sequence": 1},
+        "MeetingUpdated": {"version": 2, "sequence": 1, "changes": {"starts_at": [old, new]}},
+    }
+    for type_name, payload in shapes.items():
+        session.add(
+            OutboxEvent(
+                type=type_name,
+                payload={"meeting_id": meeting_id, "dropped_occurrences": [], **payload},
+                subject=f"meeting:{meeting_id}",
+                occurred_at=PLANNED,
+                available_at=PLANNED,
+                actor_id=None,
+                actor_label="system",
+                attempts=0,
+            )
+        )
+    session.commit()
+    tick(mailing_app, PLANNED + timedelta(days=1))
+    session.expire_all()
+    assert session.scalars(sa.select(OutboxEvent.type).where(OutboxEvent.processed_at.is_(None))).all() == []
+    assert {r.key.split(":")[3] for r in rows(session, status="pending")} == {"seq1"}
+    stored = session.scalars(sa.select(OutboxEvent).where(OutboxEvent.type == "MeetingRescheduled")).one()
+    event = stored.to_event()
+    assert (event.new_starts_at, event.version, event.changes) == (new, 0, {})  # the new fields' defaults
 
 
 def test_a_new_title_and_a_new_address_reach_the_reminders_already_planned(

@@ -290,3 +290,30 @@ def test_a_late_start_sends_only_the_nearest_warning(session: Session, session_f
     with clock.frozen(datetime(2026, 12, 10, 9, 0, tzinfo=UTC)):  # 22 days before: both thresholds passed
         assert jobs.hand_over(session_factory) == ["missing 2027 (30 days)"]
         assert jobs.hand_over(session_factory) == []
+
+
+def test_the_handover_and_the_warnings_reach_the_inboxes_through_the_wiring_table(
+    app, session: Session, session_factory: sessionmaker[Session], seeded, make_user
+) -> None:
+    """The notices are written by notifications' handlers (bootstrap's table), not by rotation."""
+    from icat.notifications.models import Notice
+    from icat.scheduler import relay_outbox
+
+    roles = ("viewer", "focal_point", "secretariat", "admin")
+    people = {role: make_user(role, entity="ILO" if role == "focal_point" else None).id for role in roles}
+    record(session, 2027, ["ILO", "OSCE"])
+    with clock.frozen(datetime(2027, 1, 1, 0, 5, tzinfo=UTC)):
+        jobs.hand_over(session_factory)
+    with clock.frozen(datetime(2027, 11, 2, 9, 0, tzinfo=UTC)):  # 60 days before an unrecorded 2028
+        jobs.hand_over(session_factory)
+        with app.app_context():
+            relay_outbox(app)
+            relay_outbox(app)  # a second pass writes nothing more
+    session.expire_all()
+    got = sorted((n.user_id, n.kind, tuple(sorted(n.params.items()))) for n in session.scalars(sa.select(Notice)))
+    started = ("chair_term_started", (("chairs", ["ILO", "OSCE"]), ("year", 2027)))
+    missing = ("chair_term_missing", (("days_before", 60), ("year", 2028)))
+    assert got == sorted(
+        [(people[r], *started) for r in ("focal_point", "secretariat", "admin")]
+        + [(people[r], *missing) for r in ("secretariat", "admin")]
+    )
