@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -131,6 +132,7 @@ class Claimed:
     type: str
     payload: dict[str, Any]
     token: str  # the claim's, to settle only rows it still holds
+    occurred_at: datetime  # when the change happened, however late the relay runs
 
 
 def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
@@ -146,11 +148,29 @@ def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
             limit=cfg.batch_size,
             token=leases.new_token(cfg.worker_id),
             lease_seconds=cfg.lease_seconds,
-            returning=(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.payload, OUTBOX.c.claimed_by),
+            returning=(OUTBOX.c.id, OUTBOX.c.type, OUTBOX.c.payload, OUTBOX.c.claimed_by, OUTBOX.c.occurred_at),
             now=now,
         )
         session.commit()
-        return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+        return sorted((Claimed(*row[:4], _aware(row[4])) for row in rows), key=lambda c: c.id)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A RETURNING column skips the ORM type: SQLite hands back a naive UTC value (or text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_EVENT_TIME: ContextVar[datetime | None] = ContextVar("icat_event_time", default=None)
+
+
+def event_time() -> datetime:
+    """When the event a handler is running for happened (its outbox row's ``occurred_at``);
+    ``clock.now()`` outside the relay. Handlers that plan relative to "now" use this, so a
+    relay that runs late (every worker down for a while) plans what the change asked for
+    at the moment it was made, not what is still ahead when the worker comes back."""
+    return _EVENT_TIME.get() or clock.now()
 
 
 def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, handler: Handler) -> None:
@@ -204,8 +224,12 @@ def _run_all(session_factory: SessionFactory, row: Claimed, handlers: HandlerTab
     """Run every handler for one row; returns the error text, or None when all succeeded."""
     try:
         event = event_class(row.type).from_payload(row.payload)
-        for handler in handlers.get(type(event), ()):
-            _run_handler(session_factory, row.id, event, handler)
+        token = _EVENT_TIME.set(row.occurred_at)
+        try:
+            for handler in handlers.get(type(event), ()):
+                _run_handler(session_factory, row.id, event, handler)
+        finally:
+            _EVENT_TIME.reset(token)
     except Exception as exc:  # a handler bug must not stop the relay for everyone else
         log.exception("outbox event %s (%s) failed", row.id, row.type)
         return f"{type(exc).__name__}: {exc}"

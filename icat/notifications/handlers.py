@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
-from icat.core import clock
+from icat.core import clock, outbox
 from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
@@ -32,12 +32,12 @@ class AboutAMeeting(Protocol):
 
 def replan_reminders(session: Session, event: AboutAMeeting) -> None:
     """Any change to a meeting (time, invitees, offsets, followers, occurrences): re-plan."""
-    replan_meeting(session, event.meeting_id)
+    replan_meeting(session, event.meeting_id, since=outbox.event_time())
 
 
 def notify_cancellation(session: Session, event: MeetingCancelled) -> None:
     """Cancelled: pending reminders are cancelled and each recipient gets one notice."""
-    replan_meeting(session, event.meeting_id)
+    replan_meeting(session, event.meeting_id, since=outbox.event_time())
     plan_cancellation_notices(session, event.meeting_id)
 
 

@@ -92,16 +92,17 @@ def _params(meeting: Meeting, starts_at: datetime, ends_at: datetime, offset: st
     }
 
 
-def wanted_reminders(session: Session, meeting: Meeting, now: datetime) -> list[dict[str, Any]]:
-    """Every reminder row the meeting should have now (due times already past included).
-    None for a cancelled meeting, nor for a proposal: it is not on anyone's calendar yet."""
+def wanted_reminders(session: Session, meeting: Meeting, since: datetime) -> list[dict[str, Any]]:
+    """Every reminder row the meeting should have for occurrences starting after ``since``
+    (due times already past included). None for a cancelled meeting, nor for a proposal:
+    it is not on anyone's calendar yet."""
     if meeting.status != "scheduled":
         return []
-    end = now + RECURRING_HORIZON if meeting.recurrence else meeting.ends_at + timedelta(seconds=1)
+    end = max(since, clock.now()) + RECURRING_HORIZON if meeting.recurrence else meeting.ends_at + timedelta(seconds=1)
     recipients = meeting_recipients(session, meeting)
     rows = []
-    for occ in occurrences(meeting, now, end):
-        if occ.status == "cancelled" or occ.starts_at <= now:
+    for occ in occurrences(meeting, since, end):
+        if occ.status == "cancelled" or occ.starts_at <= since:
             continue
         tag = f"occ{occ.recurrence_id:%Y%m%dT%H%M%SZ}:" if occ.recurrence_id else ""
         for offset in _offsets(meeting):
@@ -177,19 +178,22 @@ def sync_pending(session: Session, subject: str, wanted: list[dict[str, Any]]) -
     return cancelled
 
 
-def replan_meeting(session: Session, meeting_id: int) -> tuple[int, int]:
+def replan_meeting(session: Session, meeting_id: int, *, since: datetime | None = None) -> tuple[int, int]:
     """Bring a meeting's reminders in line with it; returns (planned, cancelled).
 
-    New rows are only planned for due times still ahead: a reminder whose moment passed
-    before the meeting was (re)scheduled would arrive late, so it is not created.
+    ``since`` is when the change happened (the event's time; now by default). New rows are
+    planned for due times after it: a reminder whose moment passed before the meeting was
+    (re)scheduled would arrive late, so it is not created. One due after the change but
+    before the relay got to it (every worker down) is planned all the same: the next tick
+    sends it if its meeting is still ahead, or records it as skipped, with the reason.
     """
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         return 0, 0
-    now = clock.now()
-    wanted = wanted_reminders(session, meeting, now)
+    since = since or clock.now()
+    wanted = wanted_reminders(session, meeting, since)
     cancelled = sync_pending(session, f"meeting:{meeting_id}", wanted)
-    planned = insert_missing(session, [row for row in wanted if row["due_at"] >= now])
+    planned = insert_missing(session, [row for row in wanted if row["due_at"] >= since])
     return planned, cancelled
 
 

@@ -341,3 +341,38 @@ def test_a_restricted_meeting_reminds_only_its_invitees(session: Session, mailin
         session.commit()
     tick(mailing_app, PLANNED)
     assert {r.email for r in rows(session, status="pending")} == {"ilo@icat.example", "unhcr@icat.example"}
+
+
+def test_reminders_due_during_a_worker_outage_are_sent_late_or_recorded_as_skipped(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    """Defects issue item 12: planned relative to the change, not to when a worker next runs.
+
+    Every worker is down from the moment the meeting is scheduled until after its P7D
+    reminder was due: that reminder still goes out (the meeting is ahead). A second meeting
+    starts during the outage: its reminders are on the plan as skipped, with the reason."""
+    ahead = schedule(session, reminder_offsets=["P7D", "P1D"])  # starts at T; scheduled at T - 20 days
+    with clock.frozen(PLANNED):
+        soon = meetings.create_meeting(
+            session,
+            actor=SYSTEM,
+            title="Coordination call",
+            kind="coordination_call",
+            starts_at=PLANNED + timedelta(days=2),
+            ends_at=PLANNED + timedelta(days=2, hours=1),
+            timezone="Europe/Vienna",
+            invitees=["ILO"],
+            reminder_offsets=["P1D"],
+        )
+        session.commit()
+    back = T - timedelta(days=5)  # the workers come back: P7D of `ahead` is two days late
+    tick(mailing_app, back)
+    sent = {m["X-ICAT-Delivery"] for m in smtp.messages}
+    assert sent == {f"meeting:{ahead}:P7D:seq0:user:{people[p]}" for p in ("ilo", "unhcr")}
+    assert {r.key for r in rows(session, status="pending")} == {
+        f"meeting:{ahead}:P1D:seq0:user:{people[p]}" for p in ("ilo", "unhcr")
+    }
+    missed = [r for r in rows(session, subject=f"meeting:{soon.id}") if r.user_id is not None]
+    assert [(r.status, r.last_error) for r in missed] == [("skipped", "too late: the event it announces has started")]
+    tick(mailing_app, back + timedelta(minutes=1))  # nothing is sent twice after the catch-up
+    assert len(smtp.messages) == 2
