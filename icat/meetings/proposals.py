@@ -107,26 +107,24 @@ def propose_meeting(
     return meeting
 
 
-def _proposal(session: Session, meeting_id: int, version: int | None, from_header: bool) -> Meeting:
-    """The proposal at ``version`` (optional). Raises NotFound, StaleVersion/PreconditionFailed,
+def _proposal(session: Session, meeting_id: int, version: int | None) -> Meeting:
+    """The proposal at ``version`` (optional). Raises NotFound, StaleVersion,
     Conflict (the meeting is not, or no longer, a proposal)."""
-    meeting = load_for_edit(session, meeting_id, version, from_header=from_header, required=False)
+    meeting = load_for_edit(session, meeting_id, version, required=False)
     if meeting.status != "proposed":
         raise Conflict(f"Meeting {meeting_id} is not a proposal waiting for the secretariat (it is {meeting.status}).")
     return meeting
 
 
-def confirm_proposal(
-    session: Session, *, actor: Actor, meeting_id: int, version: int | None = None, version_from_header: bool = False
-) -> Meeting:
+def confirm_proposal(session: Session, *, actor: Actor, meeting_id: int, version: int | None = None) -> Meeting:
     """Confirm a proposal (admin, secretariat): it becomes a scheduled meeting, on calendars
     and feeds, its reminders planned. The status change raises ``sequence``.
 
-    Raises Unauthorized, Forbidden, NotFound, StaleVersion/PreconditionFailed, Conflict (not
+    Raises Unauthorized, Forbidden, NotFound, StaleVersion, Conflict (not
     a proposal, e.g. confirmed already). Emits MeetingConfirmed, then MeetingScheduled.
     """
     require_role(actor, EDITORS, "confirm proposed meetings")
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    meeting = _proposal(session, meeting_id, version)
     meeting.status = "scheduled"
     meeting.sequence += 1
     touch(meeting)
@@ -150,19 +148,18 @@ def decline_proposal(
     meeting_id: int,
     reason: str = "",
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> None:
     """Decline a proposal (admin, secretariat): the row is deleted, the reason kept in the event.
 
     Raises Unauthorized, Forbidden, NotFound, ValidationError (reason too long),
-    StaleVersion/PreconditionFailed, Conflict (not a proposal). Emits MeetingDeclined.
+    StaleVersion, Conflict (not a proposal). Emits MeetingDeclined.
     """
     require_role(actor, EDITORS, "decline proposed meetings")
     errors: rules.Errors = {}
     rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
     if errors:
         raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    meeting = _proposal(session, meeting_id, version)
     event = MeetingDeclined(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -175,20 +172,18 @@ def decline_proposal(
     outbox.record(session, event, actor=actor)
 
 
-def withdraw_proposal(
-    session: Session, *, actor: Actor, meeting_id: int, version: int | None = None, version_from_header: bool = False
-) -> None:
+def withdraw_proposal(session: Session, *, actor: Actor, meeting_id: int, version: int | None = None) -> None:
     """Withdraw a proposal: the focal point who proposed it, or the secretariat. The row is deleted.
 
     Raises Unauthorized, NotFound (a meeting the actor may not see), Conflict (not a
-    proposal), Forbidden (someone else's proposal), StaleVersion/PreconditionFailed.
+    proposal), Forbidden (someone else's proposal), StaleVersion.
     Emits MeetingProposalWithdrawn.
     """
     require_role(actor, EDITORS | PROPOSERS, "withdraw proposed meetings")
     visible = get_meeting(session, meeting_id, actor=actor)
     if visible.status == "proposed" and not may_change_proposal(actor, visible):
         raise Forbidden("Only the person who proposed a meeting, or the secretariat, withdraws it.")
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    meeting = _proposal(session, meeting_id, version)
     event = MeetingProposalWithdrawn(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -202,6 +197,6 @@ def withdraw_proposal(
 
 def _delete(session: Session, meeting: Meeting) -> None:
     """Delete a proposal with its invitees, agenda and documents' rows (ORM cascades); the
-    DELETE carries the version, so a concurrent change fails it (StaleDataError → 409)."""
+    DELETE carries the version, so a concurrent change fails it (StaleDataError → 409, or 412 under If-Match)."""
     session.delete(meeting)
     session.flush()

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.accounts.permissions import REGISTRY_EDITORS, require_role
-from icat.core import clock, outbox
+from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
-from icat.core.errors import PreconditionFailed, StaleVersion, ValidationError
+from icat.core.errors import ValidationError
 from icat.observances.events import ObservanceCreated, ObservanceUpdated
 from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import get_observance
@@ -35,16 +35,6 @@ def create_observance(
         session, ObservanceCreated(observance_id=observance.id, slug=observance.slug, name=observance.name), actor=actor
     )
     return observance
-
-
-def _check_version(observance: Observance, version: int | None, from_header: bool) -> None:
-    if version is None:
-        raise ValidationError(
-            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
-        )
-    if observance.version != version:
-        error = PreconditionFailed if from_header else StaleVersion
-        raise error(f"{observance.slug} is at version {observance.version}; you edited {version}. Reload and retry.")
 
 
 def _theme_json(row: ObservanceTheme | None) -> dict[str, Any] | None:
@@ -89,33 +79,20 @@ def _apply_steps(observance: Observance, steps: list[dict[str, Any]]) -> dict[st
 
 
 def update_observance(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    version: int | None,
-    changes: dict[str, Any],
-    version_from_header: bool = False,
+    session: Session, *, actor: Actor, slug: str, version: int | None, changes: dict[str, Any]
 ) -> Observance:
     """Change an observance edited at ``version`` (admin, secretariat): plain fields, the
     themes of the years sent (``themes: [{year, theme, …}]``), step offsets.
 
-    Raises NotFound, Forbidden, ValidationError, StaleVersion (409) or PreconditionFailed
-    (412, version from If-Match). Emits ObservanceUpdated; no change, no event, same version.
+    Raises NotFound, Forbidden, ValidationError, StaleVersion. Emits ObservanceUpdated; no
+    change, no event, same version.
     """
     require_role(actor, REGISTRY_EDITORS, "change observances")
     observance = get_observance(session, slug)
-    _check_version(observance, version, version_from_header)
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
-    diff = {
-        k: [getattr(observance, k), v]
-        for k, v in changes.items()
-        if k not in ("themes", "steps") and getattr(observance, k) != v
-    }
-    for key in diff:
-        setattr(observance, key, changes[key])
+    edits.check_version(observance, version, label=slug)
+    edits.refuse_unknown(changes, EDITABLE)
+    plain = {k: v for k, v in changes.items() if k not in ("themes", "steps")}
+    diff = edits.apply_changes(observance, plain, EDITABLE)
     diff |= _apply_themes(observance, changes.get("themes", []))
     diff |= _apply_steps(observance, changes.get("steps", []))
     if not diff:

@@ -66,6 +66,5 @@ def entities_update(acronym: str) -> Response:
         acronym=acronym,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_entity(entity), version=entity.version)

@@ -33,9 +33,9 @@ from icat.meetings.schemas import (
 from icat.meetings.services import EDITORS, PROPOSERS
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
+    action_version,
     current_session,
     decode_cursor,
-    if_match_version,
     json_response,
     load_args,
     load_edit,
@@ -83,7 +83,6 @@ def meetings_update(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -93,23 +92,19 @@ def meetings_update(meeting_id: int) -> Response:
 @transactional
 def meetings_cancel(meeting_id: int) -> Response:
     data = load_json(CancelSchema()) if request.get_data() else {"reason": ""}
-    header = if_match_version()
     meeting = services.cancel_meeting(
         current_session(),
         actor=current_actor(),
         meeting_id=meeting_id,
         reason=data["reason"],
-        version=header if header is not None else data.get("version"),
-        version_from_header=header is not None,
+        version=action_version(data),
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
 def _version(body: dict) -> dict:
     """The version an action names: If-Match first (412 when stale), else the body's (409)."""
-    header = if_match_version()
-    version = header if header is not None else body.get("version")
-    return {"version": version, "version_from_header": header is not None}
+    return {"version": action_version(body)}
 
 
 @bp.post("/meetings/<int:meeting_id>/confirm")
@@ -162,7 +157,6 @@ def meetings_agenda(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         items=edit.changes["items"],
         version=edit.version,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -178,7 +172,6 @@ def meetings_minutes(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         **edit.changes,
         version=edit.version,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 

@@ -38,6 +38,5 @@ def observances_update(slug: str) -> Response:
         slug=slug,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_observance(observance, clock.today()), version=observance.version)

@@ -34,7 +34,6 @@ def chair_terms_put(year: int) -> Response:
         actor=current_actor(),
         year=year,
         version=edit.version,
-        version_from_header=edit.from_header,
         **edit.changes,
     )
     return json_response(ChairTermSchema().dump(term), version=term.version)
