@@ -7,14 +7,14 @@ from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.meetings import rules
 from icat.meetings.events import AgendaChanged, MinutesRecorded
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from icat.meetings.services import EDITORS, load_for_edit, resolve_invitees, touch
+from icat.meetings.services import load_for_edit, resolve_invitees, touch
 
 MAX_ITEMS = 100
 
@@ -66,7 +66,7 @@ def set_agenda(
     given, is the meeting version the agenda was edited at. Raises Forbidden, NotFound,
     StaleVersion (an older version),
     ValidationError (blank or long titles, unknown lead entity). Emits AgendaChanged."""
-    require_role(actor, EDITORS, "change agendas")
+    require_role(actor, STAFF, "change agendas")
     meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(items) > MAX_ITEMS:
@@ -103,7 +103,7 @@ def record_minutes(
     ``version``, when given, is the meeting version they were edited at. Raises Forbidden,
     NotFound, StaleVersion (an older version),
     ValidationError (long texts, unknown owner entity). Emits MinutesRecorded."""
-    require_role(actor, EDITORS, "record minutes")
+    require_role(actor, STAFF, "record minutes")
     meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:

@@ -2,14 +2,14 @@
 
 A proposal is a meeting row with ``status = proposed`` that names the proposing entity and
 person. Until it is confirmed only the secretariat and that entity's people see it
-(``queries.visible_clause``); it is in no feed (``icat.calendar.queries``) and gets no
+(``access.visible_clause``); it is in no feed (``icat.calendar.queries``) and gets no
 reminders (``icat.notifications.planning``). Confirming makes it an ordinary scheduled
 meeting. Declining or withdrawing deletes the row: it was never on anyone's calendar, and
 its event keeps what it was.
 
 Who may propose: a focal point whose entity co-chairs the year in which the meeting starts
 (in the meeting's own zone), that year being this one or a later one
-(``queries.proposal_years``). The proposer edits (``services.update_meeting``) and withdraws
+(``access.proposal_years``). The proposer edits (``services.update_meeting``) and withdraws
 its proposal while it waits; nobody else but the secretariat touches it.
 """
 
@@ -20,17 +20,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, Forbidden, ValidationError
+from icat.core.permissions import FOCAL_POINTS, STAFF, require_role
 from icat.meetings import rules
+from icat.meetings.access import get_meeting, may_change_proposal, proposal_years
 from icat.meetings.events import MeetingConfirmed, MeetingDeclined, MeetingProposalWithdrawn, MeetingProposed
 from icat.meetings.models import Meeting
-from icat.meetings.queries import get_meeting, may_change_proposal, proposal_years
 from icat.meetings.services import (
-    EDITORS,
-    PROPOSERS,
     create_meeting,
     event_fields,
     insert_meeting,
@@ -47,7 +45,7 @@ SUBMITTED = ("scheduled", "proposed")  # what a new meeting may ask to be
 def submission_status(session: Session, actor: Actor | None) -> str:
     """What a new meeting from ``actor`` becomes: "scheduled" for the secretariat and admins,
     "proposed" for a co-chair's focal point. Raises Unauthorized, Forbidden (anyone else)."""
-    if actor is not None and actor.role in EDITORS:
+    if actor is not None and actor.role in STAFF:
         return "scheduled"
     _proposal_years(session, actor)
     return "proposed"
@@ -55,9 +53,9 @@ def submission_status(session: Session, actor: Actor | None) -> str:
 
 def _proposal_years(session: Session, actor: Actor | None) -> list[int]:
     """The years ``actor`` may propose meetings in; Forbidden naming the rule when none."""
-    require_role(actor, EDITORS | PROPOSERS, "propose meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, "propose meetings")
     assert actor is not None
-    if actor.role in EDITORS:
+    if actor.role in STAFF:
         raise Forbidden('The secretariat schedules meetings itself: send status "scheduled" (the default).')
     years = proposal_years(session, actor)
     if not years:
@@ -123,7 +121,7 @@ def confirm_proposal(session: Session, *, actor: Actor, meeting_id: int, version
     Raises Unauthorized, Forbidden, NotFound, StaleVersion, Conflict (not
     a proposal, e.g. confirmed already). Emits MeetingConfirmed, then MeetingScheduled.
     """
-    require_role(actor, EDITORS, "confirm proposed meetings")
+    require_role(actor, STAFF, "confirm proposed meetings")
     meeting = _proposal(session, meeting_id, version)
     meeting.status = "scheduled"
     meeting.sequence += 1
@@ -154,7 +152,7 @@ def decline_proposal(
     Raises Unauthorized, Forbidden, NotFound, ValidationError (reason too long),
     StaleVersion, Conflict (not a proposal). Emits MeetingDeclined.
     """
-    require_role(actor, EDITORS, "decline proposed meetings")
+    require_role(actor, STAFF, "decline proposed meetings")
     errors: rules.Errors = {}
     rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
     if errors:
@@ -179,7 +177,7 @@ def withdraw_proposal(session: Session, *, actor: Actor, meeting_id: int, versio
     proposal), Forbidden (someone else's proposal), StaleVersion.
     Emits MeetingProposalWithdrawn.
     """
-    require_role(actor, EDITORS | PROPOSERS, "withdraw proposed meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, "withdraw proposed meetings")
     visible = get_meeting(session, meeting_id, actor=actor)
     if visible.status == "proposed" and not may_change_proposal(actor, visible):
         raise Forbidden("Only the person who proposed a meeting, or the secretariat, withdraws it.")

@@ -14,18 +14,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.meetings import recurrence, rules
+from icat.meetings.access import meeting_to_change, proposal_years
 from icat.meetings.events import MeetingCancelled, MeetingRescheduled, MeetingScheduled, MeetingUpdated
 from icat.meetings.models import Meeting
-from icat.meetings.queries import meeting_to_change, proposal_years, series_end
+from icat.meetings.recurrence import series_end
 from icat.registry.models import Entity
 
-EDITORS = frozenset({"admin", "secretariat"})
-PROPOSERS = frozenset({"focal_point"})  # only those whose entity co-chairs the meeting's year
 EDITABLE = (
     "title",
     "kind",
@@ -88,7 +87,7 @@ def create_meeting(
     """Schedule a meeting (admin, secretariat). ``fields`` are Meeting columns (title, kind,
     starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
     bad field named). Emits MeetingScheduled."""
-    require_role(actor, EDITORS, "schedule meetings")
+    require_role(actor, STAFF, "schedule meetings")
     meeting = insert_meeting(session, actor=actor, invitees=invitees, recurrence=recurrence, fields=fields)
     outbox.record(session, scheduled_event(meeting), actor=actor)
     return meeting
@@ -185,7 +184,7 @@ def update_meeting(
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
     merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}
-    entities = _validate(session, merged, None if actor.role in EDITORS else proposal_years(session, actor))
+    entities = _validate(session, merged, None if actor.role in STAFF else proposal_years(session, actor))
     if "invitees" in changes:
         changes = {**changes, "invitees": entities}
     _apply(session, actor, meeting, changes)
@@ -268,7 +267,7 @@ def cancel_meeting(
     ValidationError (reason too long), StaleVersion, Conflict (already
     cancelled, or a proposal: those are declined). Raises ``sequence``. Emits MeetingCancelled.
     """
-    require_role(actor, EDITORS, "cancel meetings")
+    require_role(actor, STAFF, "cancel meetings")
     meeting = load_for_edit(session, meeting_id, version, required=False)
     errors: rules.Errors = {}
     rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))

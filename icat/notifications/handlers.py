@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core import clock
+from icat.core.permissions import STAFF
 from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
@@ -52,7 +53,7 @@ def _active(session: Session, *where: sa.ColumnElement[bool]) -> list[int]:
 def notify_meeting_proposed(session: Session, event: MeetingProposed) -> None:
     """The secretariat and admins learn that a co-chair proposed a meeting for them to decide on."""
     params = {"meeting_id": event.meeting_id, "title": event.title, "entity": event.entity}
-    _notice(session, _active(session, User.role.in_(("secretariat", "admin"))), "meeting_proposed", params)
+    _notice(session, _active(session, User.role.in_(sorted(STAFF))), "meeting_proposed", params)
 
 
 def notify_proposal_confirmed(session: Session, event: MeetingConfirmed) -> None:

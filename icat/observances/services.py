@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
 from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.observances.events import ObservanceCreated, ObservanceUpdated
 from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import get_observance
@@ -24,7 +24,7 @@ def create_observance(
 ) -> Observance:
     """Add an observance with its known themes and campaign steps (admin, secretariat).
     Raises Forbidden. Emits ObservanceCreated."""
-    require_role(actor, REGISTRY_EDITORS, "add observances")
+    require_role(actor, STAFF, "add observances")
     now = clock.now()
     observance = Observance(created_at=now, updated_at=now, **fields)
     observance.themes = [ObservanceTheme(**theme) for theme in themes]
@@ -87,7 +87,7 @@ def update_observance(
     Raises NotFound, Forbidden, ValidationError, StaleVersion. Emits ObservanceUpdated; no
     change, no event, same version.
     """
-    require_role(actor, REGISTRY_EDITORS, "change observances")
+    require_role(actor, STAFF, "change observances")
     observance = get_observance(session, slug)
     edits.check_version(observance, version, label=slug)
     edits.refuse_unknown(changes, EDITABLE)

@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
 from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.registry.events import EntityCreated, EntityUpdated
 from icat.registry.models import Entity
 from icat.registry.queries import get_entity
@@ -45,7 +45,7 @@ def _check_dates(joined_on: date | None, joined_year: int | None, left_on: date 
 def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
     """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
     (acronym taken, compared case-insensitively). Emits EntityCreated."""
-    require_role(actor, REGISTRY_EDITORS, "add entities")
+    require_role(actor, STAFF, "add entities")
     _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
     taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
     if session.scalar(taken) is not None:
@@ -75,7 +75,7 @@ def update_entity(
     dates), StaleVersion. Emits EntityUpdated with the changed fields only; an edit that
     changes nothing records nothing and keeps the version.
     """
-    require_role(actor, REGISTRY_EDITORS, "change entities")
+    require_role(actor, STAFF, "change entities")
     entity = get_entity(session, acronym)
     edits.check_version(entity, version, label=acronym)
     edits.refuse_unknown(changes, EDITABLE)

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
 from icat.core import clock, edits, once, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.registry.models import Entity
 from icat.rotation import queries, rules
 from icat.rotation.events import ChairTermMissing, ChairTermRecorded, ChairTermStarted, ChairUnwillingnessSet
@@ -88,7 +88,7 @@ def record_term(
     broken rule, Conflict (a term exists and no version was sent), StaleVersion.
     Emits ChairTermRecorded.
     """
-    require_role(actor, REGISTRY_EDITORS, "record co-chairs")
+    require_role(actor, STAFF, "record co-chairs")
     _check(session, year, chairs, confirmed_repeat)
     term = _existing(session, year, version)
     entities, _ = _entities(session, chairs or [])  # before any change: no autoflush midway
@@ -135,7 +135,7 @@ def seed_history(session: Session, *, actor: Actor, chairs: list[dict[str, Any]]
 
 def set_unwilling(session: Session, *, actor: Actor, year: int, entities: list[str]) -> list[str]:
     """Replace the list of entities that will not chair in ``year``. Emits ChairUnwillingnessSet."""
-    require_role(actor, REGISTRY_EDITORS, "record who will not chair")
+    require_role(actor, STAFF, "record who will not chair")
     found, unknown = _entities(session, entities)
     errors = {"entities": [f"No entity with acronym {a}." for a in unknown]} if unknown else {}
     if problem := rules.year_problem(year, clock.today().year):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from icat.core import clock
-from icat.meetings.queries import upcoming_occurrences
+from icat.meetings.recurrence import upcoming_occurrences
 from icat.rotation import queries as rotation_queries
 from icat.web import formatting
 from icat.web.http import current_session

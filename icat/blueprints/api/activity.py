@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.activity.queries import list_events
 from icat.activity.schemas import EventListArgsSchema, EventSchema
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, decode_cursor, json_response, load_args, page
 
 
 @bp.get("/events")
-@requires(REGISTRY_EDITORS, "read the activity log")
+@requires(STAFF, "read the activity log")
 def events_index() -> Response:
     args = load_args(EventListArgsSchema())
     after = decode_cursor(args.get("cursor")) or args["after"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from icat.accounts import queries as account_queries
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.registry import services
 from icat.registry.queries import EntityFilter, get_entity, list_entities
 from icat.registry.schemas import (
@@ -38,7 +38,7 @@ def entities_index() -> Response:
 
 
 @bp.post("/entities")
-@requires(REGISTRY_EDITORS, "add entities")
+@requires(STAFF, "add entities")
 @transactional
 def entities_create() -> Response:
     data = load_json(EntityCreateSchema())
@@ -56,7 +56,7 @@ def entities_show(acronym: str) -> Response:
 
 
 @bp.patch("/entities/<acronym>")
-@requires(REGISTRY_EDITORS, "change entities")
+@requires(STAFF, "change entities")
 @transactional
 def entities_update(acronym: str) -> Response:
     edit = load_edit(EntityPatchSchema())

@@ -11,9 +11,11 @@ from flask import Response, current_app, request, send_file, url_for
 
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
+from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings import documents, participation, proposals, series, services
 from icat.meetings import minutes as minutes_svc
-from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings, occurrences
+from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings
+from icat.meetings.recurrence import occurrences
 from icat.meetings.schemas import (
     AgendaSchema,
     CancelSchema,
@@ -30,7 +32,6 @@ from icat.meetings.schemas import (
     VersionSchema,
     dump_meeting,
 )
-from icat.meetings.services import EDITORS, PROPOSERS
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
     action_version,
@@ -56,7 +57,7 @@ def meetings_index() -> Response:
 
 
 @bp.post("/meetings")
-@requires(EDITORS | PROPOSERS, "schedule meetings")
+@requires(STAFF | FOCAL_POINTS, "schedule meetings")
 @transactional
 def meetings_create() -> Response:
     data = load_json(MeetingCreateSchema())
@@ -73,7 +74,7 @@ def meetings_show(meeting_id: int) -> Response:
 
 
 @bp.patch("/meetings/<int:meeting_id>")
-@requires(EDITORS | PROPOSERS, "change meetings")
+@requires(STAFF | FOCAL_POINTS, "change meetings")
 @transactional
 def meetings_update(meeting_id: int) -> Response:
     edit = load_edit(MeetingPatchSchema())
@@ -88,7 +89,7 @@ def meetings_update(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
-@requires(EDITORS, "cancel meetings")
+@requires(STAFF, "cancel meetings")
 @transactional
 def meetings_cancel(meeting_id: int) -> Response:
     data = load_json(CancelSchema()) if request.get_data() else {"reason": ""}
@@ -108,7 +109,7 @@ def _version(body: dict) -> dict:
 
 
 @bp.post("/meetings/<int:meeting_id>/confirm")
-@requires(EDITORS, "confirm proposed meetings")
+@requires(STAFF, "confirm proposed meetings")
 @transactional
 def meetings_confirm(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -119,7 +120,7 @@ def meetings_confirm(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/decline")
-@requires(EDITORS, "decline proposed meetings")
+@requires(STAFF, "decline proposed meetings")
 @transactional
 def meetings_decline(meeting_id: int) -> Response:
     data = load_json(DeclineSchema()) if request.get_data() else {"reason": ""}
@@ -130,7 +131,7 @@ def meetings_decline(meeting_id: int) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/withdraw")
-@requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
+@requires(STAFF | FOCAL_POINTS, "withdraw proposed meetings")
 @transactional
 def meetings_withdraw(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -147,7 +148,7 @@ def meetings_rsvp(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
-@requires(EDITORS, "change agendas")
+@requires(STAFF, "change agendas")
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
     edit = load_edit(AgendaSchema(), partial=False)
@@ -162,7 +163,7 @@ def meetings_agenda(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/minutes")
-@requires(EDITORS, "record minutes")
+@requires(STAFF, "record minutes")
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
     edit = load_edit(MinutesSchema(), partial=False)
@@ -196,7 +197,7 @@ def meetings_occurrences(meeting_id: int) -> Response:
 
 
 @bp.put("/meetings/<int:meeting_id>/occurrences/<recurrence_id>")
-@requires(EDITORS, "move meetings")
+@requires(STAFF, "move meetings")
 @transactional
 def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
     data = load_json(OccurrenceMoveSchema())
@@ -208,7 +209,7 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
-@requires(EDITORS, "cancel meetings")
+@requires(STAFF, "cancel meetings")
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
     rid = _instant(recurrence_id)
@@ -223,7 +224,7 @@ def storage_root() -> Path:
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
-@requires(EDITORS, "upload documents")
+@requires(STAFF, "upload documents")
 @transactional
 def documents_upload(meeting_id: int) -> Response:
     upload = request.files.get("file")
@@ -255,7 +256,7 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
 
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
-@requires(EDITORS, "remove documents")
+@requires(STAFF, "remove documents")
 @transactional
 def documents_delete(meeting_id: int, document_id: int) -> Response:
     documents.remove_document(current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id)

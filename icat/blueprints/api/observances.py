@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
 from icat.core import clock
+from icat.core.permissions import STAFF
 from icat.observances import services
 from icat.observances.queries import get_observance, list_observances
 from icat.observances.schemas import ObservancePatchSchema, dump_observance
@@ -28,7 +28,7 @@ def observances_show(slug: str) -> Response:
 
 
 @bp.patch("/observances/<slug>")
-@requires(REGISTRY_EDITORS, "change observances")
+@requires(STAFF, "change observances")
 @transactional
 def observances_update(slug: str) -> Response:
     edit = load_edit(ObservancePatchSchema(), partial=False)  # no field is required; nested ones are

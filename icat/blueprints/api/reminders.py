@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.notifications import queries, services
 from icat.notifications.schemas import DeliveryArgsSchema, DeliverySchema
 from icat.web.auth import current_actor, requires
@@ -19,7 +19,7 @@ def meeting_reminders(meeting_id: int) -> Response:
 
 
 @bp.get("/deliveries")
-@requires(REGISTRY_EDITORS, "see failed deliveries")
+@requires(STAFF, "see failed deliveries")
 def deliveries_index() -> Response:
     args = load_args(DeliveryArgsSchema())
     statuses = (args["status"],) if "status" in args else ("failed", "skipped")
@@ -28,7 +28,7 @@ def deliveries_index() -> Response:
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
-@requires(REGISTRY_EDITORS, "retry deliveries")
+@requires(STAFF, "retry deliveries")
 @transactional
 def deliveries_retry(delivery_id: int) -> Response:
     row = services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.rotation import queries, services
 from icat.rotation.schemas import (
     ChairTermPutSchema,
@@ -25,7 +25,7 @@ def chair_terms_index() -> Response:
 
 
 @bp.put("/chair-terms/<int:year>")
-@requires(REGISTRY_EDITORS, "record co-chairs")
+@requires(STAFF, "record co-chairs")
 @transactional
 def chair_terms_put(year: int) -> Response:
     edit = load_edit(ChairTermPutSchema(), partial=False)
@@ -47,7 +47,7 @@ def chair_terms_plan() -> Response:
 
 
 @bp.put("/chair-terms/<int:year>/unwilling")
-@requires(REGISTRY_EDITORS, "record who will not chair")
+@requires(STAFF, "record who will not chair")
 @transactional
 def chair_terms_unwilling(year: int) -> Response:
     data = load_json(UnwillingPutSchema())
