@@ -14,6 +14,7 @@ from icat.accounts import services as accounts
 from icat.accounts import tokens
 from icat.core.actor import SYSTEM
 from icat.core.errors import DomainError
+from icat.core.permissions import ROLES
 from icat.core.uow import unit_of_work
 from icat.extensions import db
 from icat.meetings import reference as meeting_history
@@ -52,7 +53,7 @@ def seed() -> None:
 @icat_cli.command("create-user")
 @click.option("--email", required=True)
 @click.option("--password", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "secretariat", "focal_point", "viewer"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--entity", "entity", default=None, help="Acronym of the entity a focal point acts for.")
 @click.option("--name", "display_name", default="")
 def create_user(email: str, password: str, role: str, entity: str | None, display_name: str) -> None:

@@ -24,7 +24,11 @@ def _imports(path: Path) -> set[str]:
 
 def _framework_free_files() -> list[Path]:
     files = list((PACKAGE / "core").rglob("*.py"))
-    files += [p for p in PACKAGE.rglob("*.py") if p.name in {"models.py", "services.py", "events.py", "queries.py"}]
+    files += [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.name in {"models.py", "services.py", "events.py", "queries.py", "access.py"}
+    ]
     return sorted(files)
 
 

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from icat.core.db import Base
+from icat.core.permissions import ROLES
 from icat.registry.models import Entity
 
-ROLES = ("admin", "secretariat", "focal_point", "viewer")
 TOKEN_KINDS = ("api", "feed")
 
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
-from icat.accounts.permissions import is_signed_in
 from icat.core.actor import Actor
+from icat.core.permissions import is_signed_in
 
 
 def focal_points(session: Session, *, actor: Actor | None, entity_id: int) -> list[dict[str, str]] | None:

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from icat.accounts.events import TokenCreated, TokenRevoked, UserCreated
-from icat.accounts.models import ROLES, TOKEN_KINDS, LoginAttempt, LoginSession, Token, User
-from icat.accounts.permissions import require_role
+from icat.accounts.models import TOKEN_KINDS, LoginAttempt, LoginSession, Token, User
 from icat.core import clock, outbox
 from icat.core.actor import SYSTEM, Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.permissions import ADMINS, ROLES, require_role
 from icat.registry.models import UN_LANGUAGES, Entity
 
 MIN_PASSWORD_LENGTH = 12
@@ -60,7 +60,7 @@ def create_user(
 ) -> User:
     """Create a user. Raises ValidationError (bad email, short password, unknown role or
     entity, focal point without entity), Conflict (email taken). Emits UserCreated."""
-    require_role(actor, frozenset({"admin"}), "create users")
+    require_role(actor, ADMINS, "create users")
     errors: dict[str, list[str]] = {}
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
@@ -190,7 +190,7 @@ def create_token(session: Session, *, actor: Actor, user: User, kind: str, name:
     Returns the row and the raw token, which is shown once and never stored. Emits TokenCreated.
     """
     if actor.user_id != user.id:
-        require_role(actor, frozenset({"admin"}), "issue tokens for other users")
+        require_role(actor, ADMINS, "issue tokens for other users")
     errors = {}
     if kind not in TOKEN_KINDS:
         errors["kind"] = [f"Must be one of: {', '.join(TOKEN_KINDS)}."]

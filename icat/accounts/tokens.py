@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from icat.accounts import services as accounts
 from icat.accounts.models import Token
-from icat.accounts.permissions import SIGNED_IN, require_role
 from icat.core.actor import Actor
 from icat.core.errors import NotFound, ValidationError
+from icat.core.permissions import SIGNED_IN, require_role
 
 
 def list_api_tokens(session: Session, *, actor: Actor, after: int = 0, limit: int = 50) -> Sequence[Token]:

@@ -7,16 +7,16 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
 from icat.core.actor import Actor
 from icat.core.outbox import OutboxEvent
+from icat.core.permissions import STAFF, require_role
 
 
 def list_events(
     session: Session, *, actor: Actor | None, after: int = 0, limit: int = 50, subject: str | None = None
 ) -> Sequence[OutboxEvent]:
     """Events with id > ``after``, oldest first. Raises Unauthorized/Forbidden for others."""
-    require_role(actor, REGISTRY_EDITORS, "read the activity log")
+    require_role(actor, STAFF, "read the activity log")
     query = sa.select(OutboxEvent).where(OutboxEvent.id > after).order_by(OutboxEvent.id).limit(limit)
     if subject:
         query = query.where(OutboxEvent.subject == subject)
@@ -25,5 +25,5 @@ def list_events(
 
 def recent_events(session: Session, *, actor: Actor | None, limit: int = 100) -> Sequence[OutboxEvent]:
     """The newest events first, for the activity page."""
-    require_role(actor, REGISTRY_EDITORS, "read the activity log")
+    require_role(actor, STAFF, "read the activity log")
     return session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)).all()

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
+from icat.core.permissions import STAFF as EDITORS
 from icat.meetings import minutes as minutes_svc
 from icat.meetings import series
 from icat.meetings.forms import FIELD_MAP
@@ -26,8 +27,8 @@ from icat.meetings.minutes_forms import (
     entity_choices,
 )
 from icat.meetings.models import Meeting
-from icat.meetings.queries import Occurrence, find_occurrence, get_meeting
-from icat.meetings.services import EDITORS
+from icat.meetings.queries import get_meeting
+from icat.meetings.recurrence import Occurrence, find_occurrence
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import parse_occurrence_key

@@ -14,7 +14,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from icat.core import clock
+from icat.core.permissions import FOCAL_POINTS as PROPOSERS
+from icat.core.permissions import STAFF as EDITORS
 from icat.meetings import documents, participation, proposals, services
+from icat.meetings.access import may_change_proposal, meeting_to_change, proposal_years, rsvp_entities
 from icat.meetings.forms import (
     FIELD_MAP,
     CancelForm,
@@ -29,16 +32,8 @@ from icat.meetings.forms import (
 from icat.meetings.markdown import render as markdown
 from icat.meetings.models import KINDS
 from icat.meetings.month import month_view
-from icat.meetings.queries import (
-    get_meeting,
-    is_following,
-    may_change_proposal,
-    meeting_to_change,
-    proposal_years,
-    rsvp_entities,
-)
+from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
-from icat.meetings.services import EDITORS, PROPOSERS
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import viewer_zone

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, lazyload, noload
 from icat.accounts.models import Token
 from icat.core.actor import Actor
 from icat.core.errors import NotFound
+from icat.meetings.access import get_meeting, visible_clause
 from icat.meetings.models import Meeting, OccurrenceOverride, meeting_invitees
-from icat.meetings.queries import get_meeting, visible_clause
 from icat.observances.models import Observance
 
 CANCELLED_KEPT_DAYS = 30
@@ -22,26 +22,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
-class Viewer:
-    """Whose private feed: the role and entity decide which meetings it carries."""
-
-    user_id: int
-    role: str
-    entity_id: int | None
-
-    def actor(self) -> Actor:
-        return Actor(
-            user_id=self.user_id, label=f"feed of user {self.user_id}", role=self.role, entity_id=self.entity_id
-        )
-
-
-@dataclass(frozen=True)
 class MeetingFilter:
-    """Which meetings a feed carries. No viewer: public meetings only."""
+    """Which meetings a feed carries. ``viewer``: a private feed's owner, whose role and
+    entity decide what it carries; None: public meetings only."""
 
     kind: str | None = None
     entity_id: int | None = None
-    viewer: Viewer | None = None
+    viewer: Actor | None = None
 
 
 @dataclass(frozen=True)
@@ -82,9 +69,9 @@ def feed_state(engine: sa.Engine) -> State:
     return State(row[0], row[1], _instant(row[2])) if row else State("none", 0, EPOCH)
 
 
-def _visible(viewer: Viewer | None) -> sa.ColumnElement[bool]:
-    """The meetings' own visibility rule (``icat.meetings.queries.visible_clause``)."""
-    return visible_clause(viewer.actor() if viewer else None)
+def _visible(viewer: Actor | None) -> sa.ColumnElement[bool]:
+    """The meetings' own visibility rule (``icat.meetings.access.visible_clause``)."""
+    return visible_clause(viewer)
 
 
 def _invites(entity_id: int | None) -> sa.ColumnElement[bool]:
@@ -142,7 +129,7 @@ def meetings_by_id(
 
 def live_meetings(session: Session, today: date) -> list[tuple[Meeting, list[OccurrenceOverride]]]:
     """Every meeting some feed carries (any visibility), with its overrides: two queries."""
-    everyone = MeetingFilter(viewer=Viewer(user_id=0, role="admin", entity_id=None))
+    everyone = MeetingFilter(viewer=Actor(user_id=0, label="problems page", role="admin"))
     ids = list(session.scalars(sa.select(Meeting.id).where(*_where(everyone, today)).order_by(Meeting.id)))
     return sorted(meetings_by_id(session, ids, everyone, today), key=lambda pair: pair[0].id) if ids else []
 

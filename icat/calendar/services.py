@@ -6,10 +6,9 @@ from sqlalchemy.orm import Session
 
 from icat.accounts import services as accounts
 from icat.accounts.models import Token, User
-from icat.accounts.permissions import SIGNED_IN, require_role
-from icat.calendar.queries import Viewer
 from icat.core.actor import Actor
 from icat.core.errors import NotFound
+from icat.core.permissions import SIGNED_IN, require_role
 
 
 def create_feed_token(session: Session, *, actor: Actor, name: str) -> tuple[Token, str]:
@@ -32,9 +31,9 @@ def revoke_feed_token(session: Session, *, actor: Actor, token_id: int) -> Token
     return accounts.revoke_token(session, actor=actor, token_id=token_id)
 
 
-def viewer_for_feed_token(session: Session, raw: str) -> Viewer:
+def viewer_for_feed_token(session: Session, raw: str) -> Actor:
     """Whose private feed ``raw`` opens; NotFound once revoked (or never issued)."""
     user = accounts.user_for_token(session, raw, kind="feed")
     if user is None:
         raise NotFound("No such feed.")
-    return Viewer(user_id=user.id, role=user.role, entity_id=user.entity_id)
+    return accounts.actor_for(user)

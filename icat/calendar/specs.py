@@ -14,7 +14,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from icat.calendar.feeds import FeedSpec
-from icat.calendar.queries import MeetingFilter, Viewer
+from icat.calendar.queries import MeetingFilter
+from icat.core.actor import Actor
 from icat.core.errors import NotFound
 from icat.meetings.models import KINDS
 from icat.registry.models import UN_LANGUAGES, Entity
@@ -71,7 +72,7 @@ def entity(asked_lang: str | None, row: Entity) -> FeedSpec:
     )
 
 
-def private(asked_lang: str | None, viewer: Viewer) -> FeedSpec:
+def private(asked_lang: str | None, viewer: Actor) -> FeedSpec:
     """Everything the token's owner may see: the key carries role and entity, so a change
     of either gives a new ETag."""
     lang = _lang(asked_lang)

@@ -38,15 +38,10 @@ class Conflict(DomainError):
 
 
 class StaleVersion(DomainError):
-    """The client edited an older version than the one stored."""
+    """The client edited another version than the one stored. The web layer answers 409,
+    or 412 ``precondition_failed`` when the version came from ``If-Match``."""
 
     status, code = 409, "stale"
-
-
-class PreconditionFailed(DomainError):
-    """An ``If-Match`` header named a version that is no longer current."""
-
-    status, code = 412, "precondition_failed"
 
 
 class ValidationError(DomainError):

@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 from werkzeug.http import dump_options_header
 from werkzeug.utils import secure_filename
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import NotFound, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.meetings import rules
+from icat.meetings.access import get_meeting
 from icat.meetings.events import DocumentAttached, DocumentRemoved
 from icat.meetings.models import Document, Meeting
-from icat.meetings.queries import get_meeting
-from icat.meetings.services import EDITORS
 
 TYPES = {
     "pdf": "application/pdf",
@@ -156,7 +155,7 @@ def attach_document(
     Writes the file under ``storage_root/documents``.
     Emits DocumentAttached.
     """
-    require_role(actor, EDITORS, "upload documents")
+    require_role(actor, STAFF, "upload documents")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
@@ -197,7 +196,7 @@ def attach_document(
 def remove_document(session: Session, *, actor: Actor, meeting_id: int, document_id: int) -> None:
     """Remove a document from a meeting (admin, secretariat). Raises Forbidden, NotFound.
     Emits DocumentRemoved. The stored file may be shared by an identical upload, so it stays."""
-    require_role(actor, EDITORS, "remove documents")
+    require_role(actor, STAFF, "remove documents")
     document = session.get(Document, document_id)
     if document is None or document.meeting_id != meeting_id:
         raise NotFound(f"No document {document_id} on meeting {meeting_id}.")

@@ -7,15 +7,15 @@ from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.core.text import text_problem
 from icat.meetings import rules
 from icat.meetings.events import AgendaChanged, MinutesRecorded
 from icat.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from icat.meetings.services import EDITORS, load_for_edit, resolve_invitees, touch
+from icat.meetings.services import load_for_edit, resolve_invitees, touch
 
 MAX_ITEMS = 100
 
@@ -33,10 +33,10 @@ class ActionInput(TypedDict, total=False):
     done: bool
 
 
-def _meeting(session: Session, meeting_id: int, version: int | None = None, from_header: bool = False) -> Meeting:
+def _meeting(session: Session, meeting_id: int, version: int | None = None) -> Meeting:
     """The meeting; when ``version`` is given it must be current (a form that shows the whole
     agenda or the whole minutes must not silently overwrite what someone else saved meanwhile)."""
-    return load_for_edit(session, meeting_id, version, from_header=from_header, required=False)
+    return load_for_edit(session, meeting_id, version, required=False)
 
 
 def _check(errors: rules.Errors, field: str, index: int, text: Any, limit_key: str, required: bool = True) -> None:
@@ -64,14 +64,13 @@ def set_agenda(
     meeting_id: int,
     items: list[AgendaInput],
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> Meeting:
     """Replace the agenda with ``items`` in order (admin, secretariat); ``version``, when
     given, is the meeting version the agenda was edited at. Raises Forbidden, NotFound,
-    StaleVersion (an older version; PreconditionFailed when it came from If-Match),
+    StaleVersion (an older version),
     ValidationError (blank or long titles, unknown lead entity). Emits AgendaChanged."""
-    require_role(actor, EDITORS, "change agendas")
-    meeting = _meeting(session, meeting_id, version, version_from_header)
+    require_role(actor, STAFF, "change agendas")
+    meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(items) > MAX_ITEMS:
         errors["items"] = [f"At most {MAX_ITEMS} items."]
@@ -102,14 +101,13 @@ def record_minutes(
     decisions: list[str],
     action_items: list[ActionInput],
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> Meeting:
     """Record or replace the minutes (admin, secretariat): narrative, decisions, action items;
     ``version``, when given, is the meeting version they were edited at. Raises Forbidden,
-    NotFound, StaleVersion (an older version; PreconditionFailed when it came from If-Match),
+    NotFound, StaleVersion (an older version),
     ValidationError (long texts, unknown owner entity). Emits MinutesRecorded."""
-    require_role(actor, EDITORS, "record minutes")
-    meeting = _meeting(session, meeting_id, version, version_from_header)
+    require_role(actor, STAFF, "record minutes")
+    meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:
         errors["text"] = [f"At most {rules.LIMITS['minutes']} characters."]

@@ -2,7 +2,7 @@
 documents and followers.
 
 Instants are stored in UTC (``UTCDateTime``) next to the IANA ``timezone`` the meeting was
-planned in; a recurring meeting's RRULE is evaluated in that zone (see ``queries.occurrences``).
+planned in; a recurring meeting's RRULE is evaluated in that zone (see ``recurrence.occurrences``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
 from icat.meetings.models import Meeting
-from icat.meetings.queries import MeetingFilter, Occurrence, list_meetings, occurrences
+from icat.meetings.queries import MeetingFilter, list_meetings
+from icat.meetings.recurrence import Occurrence, occurrences
 
 
 @dataclass(frozen=True)

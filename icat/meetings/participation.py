@@ -5,17 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.db import upsert_insert
 from icat.core.errors import Conflict, Forbidden, ValidationError
+from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF, require_role
+from icat.meetings.access import get_meeting
 from icat.meetings.events import MeetingFollowed, MeetingUnfollowed, RsvpGiven
 from icat.meetings.models import RESPONSES, Follower, Rsvp
-from icat.meetings.queries import SIGNED_IN, STAFF, get_meeting
 from icat.registry.models import Entity
 
-RESPONDERS = STAFF | {"focal_point"}
+RESPONDERS = STAFF | FOCAL_POINTS
 _NOT_YET = "The meeting is only proposed: it opens for answers and followers once the secretariat confirms it."
 
 

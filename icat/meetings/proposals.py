@@ -2,14 +2,14 @@
 
 A proposal is a meeting row with ``status = proposed`` that names the proposing entity and
 person. Until it is confirmed only the secretariat and that entity's people see it
-(``queries.visible_clause``); it is in no feed (``icat.calendar.queries``) and gets no
+(``access.visible_clause``); it is in no feed (``icat.calendar.queries``) and gets no
 reminders (``icat.notifications.planning``). Confirming makes it an ordinary scheduled
 meeting. Declining or withdrawing deletes the row: it was never on anyone's calendar, and
 its event keeps what it was.
 
 Who may propose: a focal point whose entity co-chairs the year in which the meeting starts
 (in the meeting's own zone), that year being this one or a later one
-(``queries.proposal_years``). The proposer edits (``services.update_meeting``) and withdraws
+(``access.proposal_years``). The proposer edits (``services.update_meeting``) and withdraws
 its proposal while it waits; nobody else but the secretariat touches it.
 """
 
@@ -20,17 +20,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, Forbidden, ValidationError
+from icat.core.permissions import FOCAL_POINTS, STAFF, require_role
 from icat.meetings import rules
+from icat.meetings.access import get_meeting, may_change_proposal, proposal_years
 from icat.meetings.events import MeetingConfirmed, MeetingDeclined, MeetingProposalWithdrawn, MeetingProposed
 from icat.meetings.models import Meeting
-from icat.meetings.queries import get_meeting, may_change_proposal, proposal_years
 from icat.meetings.services import (
-    EDITORS,
-    PROPOSERS,
     create_meeting,
     event_fields,
     insert_meeting,
@@ -47,7 +45,7 @@ SUBMITTED = ("scheduled", "proposed")  # what a new meeting may ask to be
 def submission_status(session: Session, actor: Actor | None) -> str:
     """What a new meeting from ``actor`` becomes: "scheduled" for the secretariat and admins,
     "proposed" for a co-chair's focal point. Raises Unauthorized, Forbidden (anyone else)."""
-    if actor is not None and actor.role in EDITORS:
+    if actor is not None and actor.role in STAFF:
         return "scheduled"
     _proposal_years(session, actor)
     return "proposed"
@@ -55,9 +53,9 @@ def submission_status(session: Session, actor: Actor | None) -> str:
 
 def _proposal_years(session: Session, actor: Actor | None) -> list[int]:
     """The years ``actor`` may propose meetings in; Forbidden naming the rule when none."""
-    require_role(actor, EDITORS | PROPOSERS, "propose meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, "propose meetings")
     assert actor is not None
-    if actor.role in EDITORS:
+    if actor.role in STAFF:
         raise Forbidden('The secretariat schedules meetings itself: send status "scheduled" (the default).')
     years = proposal_years(session, actor)
     if not years:
@@ -107,26 +105,24 @@ def propose_meeting(
     return meeting
 
 
-def _proposal(session: Session, meeting_id: int, version: int | None, from_header: bool) -> Meeting:
-    """The proposal at ``version`` (optional). Raises NotFound, StaleVersion/PreconditionFailed,
+def _proposal(session: Session, meeting_id: int, version: int | None) -> Meeting:
+    """The proposal at ``version`` (optional). Raises NotFound, StaleVersion,
     Conflict (the meeting is not, or no longer, a proposal)."""
-    meeting = load_for_edit(session, meeting_id, version, from_header=from_header, required=False)
+    meeting = load_for_edit(session, meeting_id, version, required=False)
     if meeting.status != "proposed":
         raise Conflict(f"Meeting {meeting_id} is not a proposal waiting for the secretariat (it is {meeting.status}).")
     return meeting
 
 
-def confirm_proposal(
-    session: Session, *, actor: Actor, meeting_id: int, version: int | None = None, version_from_header: bool = False
-) -> Meeting:
+def confirm_proposal(session: Session, *, actor: Actor, meeting_id: int, version: int | None = None) -> Meeting:
     """Confirm a proposal (admin, secretariat): it becomes a scheduled meeting, on calendars
     and feeds, its reminders planned. The status change raises ``sequence``.
 
-    Raises Unauthorized, Forbidden, NotFound, StaleVersion/PreconditionFailed, Conflict (not
+    Raises Unauthorized, Forbidden, NotFound, StaleVersion, Conflict (not
     a proposal, e.g. confirmed already). Emits MeetingConfirmed, then MeetingScheduled.
     """
-    require_role(actor, EDITORS, "confirm proposed meetings")
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    require_role(actor, STAFF, "confirm proposed meetings")
+    meeting = _proposal(session, meeting_id, version)
     meeting.status = "scheduled"
     meeting.sequence += 1
     touch(meeting)
@@ -150,19 +146,18 @@ def decline_proposal(
     meeting_id: int,
     reason: str = "",
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> None:
     """Decline a proposal (admin, secretariat): the row is deleted, the reason kept in the event.
 
     Raises Unauthorized, Forbidden, NotFound, ValidationError (reason too long),
-    StaleVersion/PreconditionFailed, Conflict (not a proposal). Emits MeetingDeclined.
+    StaleVersion, Conflict (not a proposal). Emits MeetingDeclined.
     """
-    require_role(actor, EDITORS, "decline proposed meetings")
+    require_role(actor, STAFF, "decline proposed meetings")
     errors: rules.Errors = {}
     rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
     if errors:
         raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    meeting = _proposal(session, meeting_id, version)
     event = MeetingDeclined(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -175,20 +170,18 @@ def decline_proposal(
     outbox.record(session, event, actor=actor)
 
 
-def withdraw_proposal(
-    session: Session, *, actor: Actor, meeting_id: int, version: int | None = None, version_from_header: bool = False
-) -> None:
+def withdraw_proposal(session: Session, *, actor: Actor, meeting_id: int, version: int | None = None) -> None:
     """Withdraw a proposal: the focal point who proposed it, or the secretariat. The row is deleted.
 
     Raises Unauthorized, NotFound (a meeting the actor may not see), Conflict (not a
-    proposal), Forbidden (someone else's proposal), StaleVersion/PreconditionFailed.
+    proposal), Forbidden (someone else's proposal), StaleVersion.
     Emits MeetingProposalWithdrawn.
     """
-    require_role(actor, EDITORS | PROPOSERS, "withdraw proposed meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, "withdraw proposed meetings")
     visible = get_meeting(session, meeting_id, actor=actor)
     if visible.status == "proposed" and not may_change_proposal(actor, visible):
         raise Forbidden("Only the person who proposed a meeting, or the secretariat, withdraws it.")
-    meeting = _proposal(session, meeting_id, version, version_from_header)
+    meeting = _proposal(session, meeting_id, version)
     event = MeetingProposalWithdrawn(
         meeting_id=meeting.id,
         title=meeting.title,
@@ -202,6 +195,6 @@ def withdraw_proposal(
 
 def _delete(session: Session, meeting: Meeting) -> None:
     """Delete a proposal with its invitees, agenda and documents' rows (ORM cascades); the
-    DELETE carries the version, so a concurrent change fails it (StaleDataError → 409)."""
+    DELETE carries the version, so a concurrent change fails it (StaleDataError → 409, or 412 under If-Match)."""
     session.delete(meeting)
     session.flush()

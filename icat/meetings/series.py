@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.meetings import recurrence, rules
 from icat.meetings.events import OccurrenceCancelled, OccurrenceMoved
 from icat.meetings.models import Meeting, OccurrenceOverride
-from icat.meetings.services import EDITORS, iso, touch
+from icat.meetings.services import iso, touch
 
 
 def _override(session: Session, meeting_id: int, recurrence_id: datetime) -> tuple[Meeting, OccurrenceOverride]:
@@ -52,7 +52,7 @@ def move_occurrence(
     Raises Forbidden, NotFound, Conflict (meeting or occurrence cancelled), ValidationError
     (end not after start, naive times, outside 2000–2100 in the meeting's zone). Emits OccurrenceMoved.
     """
-    require_role(actor, EDITORS, "move meetings")
+    require_role(actor, STAFF, "move meetings")
     errors: dict[str, list[str]] = {}
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.tzinfo is None:
@@ -76,7 +76,7 @@ def cancel_occurrence(
 ) -> OccurrenceOverride:
     """Cancel one occurrence of a series (admin, secretariat); its own sequence rises.
     Raises Forbidden, NotFound, Conflict (already cancelled). Emits OccurrenceCancelled."""
-    require_role(actor, EDITORS, "cancel meetings")
+    require_role(actor, STAFF, "cancel meetings")
     meeting, override = _override(session, meeting_id, recurrence_id)
     if override.status == "cancelled":
         raise Conflict("This occurrence is cancelled already.")

@@ -14,18 +14,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import require_role
-from icat.core import clock, outbox
+from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, NotFound, PreconditionFailed, StaleVersion, ValidationError
+from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.meetings import recurrence, rules
+from icat.meetings.access import meeting_to_change, proposal_years
 from icat.meetings.events import MeetingCancelled, MeetingRescheduled, MeetingScheduled, MeetingUpdated
 from icat.meetings.models import Meeting
-from icat.meetings.queries import meeting_to_change, proposal_years, series_end
+from icat.meetings.recurrence import series_end
 from icat.registry.models import Entity
 
-EDITORS = frozenset({"admin", "secretariat"})
-PROPOSERS = frozenset({"focal_point"})  # only those whose entity co-chairs the meeting's year
 EDITABLE = (
     "title",
     "kind",
@@ -93,7 +92,7 @@ def create_meeting(
     """Schedule a meeting (admin, secretariat). ``fields`` are Meeting columns (title, kind,
     starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
     bad field named). Emits MeetingScheduled."""
-    require_role(actor, EDITORS, "schedule meetings")
+    require_role(actor, STAFF, "schedule meetings")
     meeting = insert_meeting(session, actor=actor, invitees=invitees, recurrence=recurrence, fields=fields)
     outbox.record(session, scheduled_event(meeting), actor=actor)
     return meeting
@@ -149,21 +148,13 @@ def rules_recurrence(text: str | None) -> str | None:
     return recurrence.normalise(text) if text and text.strip() else None
 
 
-def load_for_edit(
-    session: Session, meeting_id: int, version: int | None, *, from_header: bool, required: bool = True
-) -> Meeting:
+def load_for_edit(session: Session, meeting_id: int, version: int | None, *, required: bool = True) -> Meeting:
     """The meeting at ``version``. Raises NotFound, ValidationError (no version when one is
-    required), StaleVersion (409) or PreconditionFailed (412, version from If-Match)."""
+    required), StaleVersion."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
-    if version is None and required:
-        raise ValidationError(
-            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
-        )
-    if version is not None and meeting.version != version:
-        error = PreconditionFailed if from_header else StaleVersion
-        raise error(f"Meeting {meeting_id} is at version {meeting.version}; you edited version {version}.")
+    edits.check_version(meeting, version, label=f"Meeting {meeting_id}", required=required)
     return meeting
 
 
@@ -180,55 +171,43 @@ def _current(meeting: Meeting, name: str) -> Any:
 
 
 def update_meeting(
-    session: Session,
-    *,
-    actor: Actor,
-    meeting_id: int,
-    version: int | None,
-    changes: dict[str, Any],
-    version_from_header: bool = False,
+    session: Session, *, actor: Actor, meeting_id: int, version: int | None, changes: dict[str, Any]
 ) -> Meeting:
     """Change fields of a meeting edited at ``version`` (admin, secretariat; or the focal
     point who proposed it, while it is a proposal, its start still in a year its entity co-chairs).
 
-    Raises Forbidden, NotFound, ValidationError, StaleVersion/PreconditionFailed, Conflict
-    (a cancelled meeting). Raises ``sequence`` once when time, place or recurrence changed.
-    Emits one event: MeetingRescheduled (old and new times, and every change) when the time
+    Raises Forbidden, NotFound, ValidationError, StaleVersion, Conflict (a cancelled
+    meeting). Raises ``sequence`` once when time, place or recurrence changed. Emits
+    one event: MeetingRescheduled (old and new times, and every change) when the time
     changed, else MeetingUpdated; nothing when nothing changed.
     """
-    meeting = _load_editable(session, actor, meeting_id, version, version_from_header)
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+    meeting = _load_editable(session, actor, meeting_id, version)
+    edits.refuse_unknown(changes, EDITABLE)
     if meeting.status == "cancelled":
         raise Conflict("A cancelled meeting cannot be changed.")
     changes = _in_utc(changes)
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
     merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}
-    entities = _validate(session, merged, None if actor.role in EDITORS else proposal_years(session, actor))
-    diff = {k: [_json(_current(meeting, k)), _json(v)] for k, v in changes.items() if _current(meeting, k) != v}
-    if not diff:
-        return meeting
-    _apply(session, actor, meeting, changes, entities, diff)
+    entities = _validate(session, merged, None if actor.role in STAFF else proposal_years(session, actor))
+    if "invitees" in changes:
+        changes = {**changes, "invitees": entities}
+    _apply(session, actor, meeting, changes)
     return meeting
 
 
-def _load_editable(session: Session, actor: Actor, meeting_id: int, version: int | None, from_header: bool) -> Meeting:
-    """``queries.meeting_to_change`` (who may), then ``load_for_edit`` (at which version)."""
-    meeting_to_change(session, meeting_id, actor)
-    return load_for_edit(session, meeting_id, version, from_header=from_header)
+def _load_editable(session: Session, actor: Actor, meeting_id: int, version: int | None) -> Meeting:
+    """The meeting ``actor`` may change (``meeting_to_change``), at ``version``."""
+    meeting = meeting_to_change(session, meeting_id, actor)
+    edits.check_version(meeting, version, label=f"Meeting {meeting_id}")
+    return meeting
 
 
-def _apply(
-    session: Session, actor: Actor, meeting: Meeting, changes: dict[str, Any], entities: list[Entity], diff: dict
-) -> None:
+def _apply(session: Session, actor: Actor, meeting: Meeting, changes: dict[str, Any]) -> None:
     old_start, old_end = meeting.starts_at, meeting.ends_at
-    for key in diff:
-        if key == "invitees":
-            meeting.invitees = entities
-        else:
-            setattr(meeting, key, changes[key])
+    diff = edits.apply_changes(meeting, changes, EDITABLE, to_json=_json)
+    if not diff:
+        return
     if set(diff) & set(CALENDAR_FIELDS):
         meeting.sequence += 1
     dropped = _drop_stale_overrides(meeting) if set(diff) & set(TIME_FIELDS) else []
@@ -285,16 +264,15 @@ def cancel_meeting(
     meeting_id: int,
     reason: str = "",
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> Meeting:
     """Cancel a meeting (admin, secretariat), keeping the row with ``status = cancelled``.
 
     ``version`` is optional; when given it must be current. Raises Forbidden, NotFound,
-    ValidationError (reason too long), StaleVersion/PreconditionFailed, Conflict (already
+    ValidationError (reason too long), StaleVersion, Conflict (already
     cancelled, or a proposal: those are declined). Raises ``sequence``. Emits MeetingCancelled.
     """
-    require_role(actor, EDITORS, "cancel meetings")
-    meeting = load_for_edit(session, meeting_id, version, from_header=version_from_header, required=False)
+    require_role(actor, STAFF, "cancel meetings")
+    meeting = load_for_edit(session, meeting_id, version, required=False)
     errors: rules.Errors = {}
     rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
     if errors:

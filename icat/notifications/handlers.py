@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core import clock, outbox
+from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
@@ -53,7 +54,7 @@ def _active(session: Session, *where: sa.ColumnElement[bool]) -> list[int]:
 def notify_meeting_proposed(session: Session, event: MeetingProposed) -> None:
     """The secretariat and admins learn that a co-chair proposed a meeting for them to decide on."""
     params = {"meeting_id": event.meeting_id, "title": event.title, "entity": event.entity}
-    _notice(session, _active(session, User.role.in_(("secretariat", "admin"))), "meeting_proposed", params)
+    _notice(session, _active(session, User.role.in_(sorted(STAFF))), "meeting_proposed", params)
 
 
 def notify_proposal_confirmed(session: Session, event: MeetingConfirmed) -> None:
@@ -76,12 +77,10 @@ def notify_proposal_declined(session: Session, event: MeetingDeclined) -> None:
 def notify_term_started(session: Session, event: ChairTermStarted) -> None:
     """Focal points, the secretariat and admins learn who chairs ICAT this year."""
     params = {"year": event.year, "chairs": event.chairs}
-    _notice(
-        session, _active(session, User.role.in_(("focal_point", "secretariat", "admin"))), "chair_term_started", params
-    )
+    _notice(session, _active(session, User.role.in_(sorted(FOCAL_POINTS | STAFF))), "chair_term_started", params)
 
 
 def notify_term_missing(session: Session, event: ChairTermMissing) -> None:
     """The secretariat and admins are told a year is near and nobody is recorded to chair it."""
     params = {"year": event.year, "days_before": event.days_before}
-    _notice(session, _active(session, User.role.in_(("secretariat", "admin"))), "chair_term_missing", params)
+    _notice(session, _active(session, User.role.in_(sorted(STAFF))), "chair_term_missing", params)

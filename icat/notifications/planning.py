@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core import clock
+from icat.core.permissions import STAFF
 from icat.meetings.models import Follower, Meeting
-from icat.meetings.queries import occurrences
+from icat.meetings.recurrence import occurrences
 from icat.meetings.rules import reminder_offset
 from icat.notifications.models import Delivery
 
@@ -33,7 +34,6 @@ DEFAULT_OFFSETS: dict[str, list[str]] = {
 }
 # Occurrences of a recurring meeting are planned this far ahead; the daily job moves it on.
 RECURRING_HORIZON = timedelta(days=62)
-STAFF = ("secretariat", "admin")
 
 
 @dataclass(frozen=True)

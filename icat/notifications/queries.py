@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, SIGNED_IN, require_role
 from icat.core.actor import Actor
+from icat.core.permissions import SIGNED_IN, STAFF, require_role
 from icat.meetings.queries import get_meeting
 from icat.notifications.models import Delivery, Notice
 
@@ -29,7 +29,7 @@ def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> 
     query = (
         sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}").order_by(Delivery.due_at, Delivery.key)
     )
-    if actor.role not in REGISTRY_EDITORS:
+    if actor.role not in STAFF:
         query = query.where(Delivery.user_id.is_not(None), Delivery.user_id == actor.user_id)
     return session.scalars(query).all()
 
@@ -38,6 +38,6 @@ def problem_deliveries(
     session: Session, *, actor: Actor | None, statuses: Sequence[str] = ("failed", "skipped"), limit: int = 200
 ) -> Sequence[Delivery]:
     """Failed and skipped deliveries, newest first (secretariat and admins)."""
-    require_role(actor, REGISTRY_EDITORS, "see failed deliveries")
+    require_role(actor, STAFF, "see failed deliveries")
     query = sa.select(Delivery).where(Delivery.status.in_(statuses)).order_by(Delivery.updated_at.desc()).limit(limit)
     return session.scalars(query).all()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound
+from icat.core.permissions import STAFF, require_role
 from icat.notifications.events import DeliveryRetried
 from icat.notifications.models import Delivery
 
@@ -19,7 +19,7 @@ def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -
     failed delivery can be retried). Emits DeliveryRetried. A delivery whose event has
     started meanwhile will be skipped by the dispatcher, never sent late.
     """
-    require_role(actor, REGISTRY_EDITORS, "retry deliveries")
+    require_role(actor, STAFF, "retry deliveries")
     row = session.get(Delivery, delivery_id)
     if row is None:
         raise NotFound(f"No delivery {delivery_id}.")

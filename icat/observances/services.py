@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
-from icat.core import clock, outbox
+from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
-from icat.core.errors import PreconditionFailed, StaleVersion, ValidationError
+from icat.core.errors import ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.observances.events import ObservanceCreated, ObservanceUpdated
 from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import get_observance
@@ -25,7 +25,7 @@ def create_observance(
 ) -> Observance:
     """Add an observance with its known themes and campaign steps (admin, secretariat).
     Raises Forbidden. Emits ObservanceCreated."""
-    require_role(actor, REGISTRY_EDITORS, "add observances")
+    require_role(actor, STAFF, "add observances")
     now = clock.now()
     observance = Observance(created_at=now, updated_at=now, **fields)
     observance.themes = [ObservanceTheme(**theme) for theme in themes]
@@ -36,16 +36,6 @@ def create_observance(
         session, ObservanceCreated(observance_id=observance.id, slug=observance.slug, name=observance.name), actor=actor
     )
     return observance
-
-
-def _check_version(observance: Observance, version: int | None, from_header: bool) -> None:
-    if version is None:
-        raise ValidationError(
-            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
-        )
-    if observance.version != version:
-        error = PreconditionFailed if from_header else StaleVersion
-        raise error(f"{observance.slug} is at version {observance.version}; you edited {version}. Reload and retry.")
 
 
 def _theme_json(row: ObservanceTheme | None) -> dict[str, Any] | None:
@@ -90,33 +80,20 @@ def _apply_steps(observance: Observance, steps: list[dict[str, Any]]) -> dict[st
 
 
 def update_observance(
-    session: Session,
-    *,
-    actor: Actor,
-    slug: str,
-    version: int | None,
-    changes: dict[str, Any],
-    version_from_header: bool = False,
+    session: Session, *, actor: Actor, slug: str, version: int | None, changes: dict[str, Any]
 ) -> Observance:
     """Change an observance edited at ``version`` (admin, secretariat): plain fields, the
     themes of the years sent (``themes: [{year, theme, …}]``), step offsets.
 
-    Raises NotFound, Forbidden, ValidationError, StaleVersion (409) or PreconditionFailed
-    (412, version from If-Match). Emits ObservanceUpdated; no change, no event, same version.
+    Raises NotFound, Forbidden, ValidationError, StaleVersion. Emits ObservanceUpdated; no
+    change, no event, same version.
     """
-    require_role(actor, REGISTRY_EDITORS, "change observances")
+    require_role(actor, STAFF, "change observances")
     observance = get_observance(session, slug)
-    _check_version(observance, version, version_from_header)
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
-    diff = {
-        k: [getattr(observance, k), v]
-        for k, v in changes.items()
-        if k not in ("themes", "steps") and getattr(observance, k) != v
-    }
-    for key in diff:
-        setattr(observance, key, changes[key])
+    edits.check_version(observance, version, label=slug)
+    edits.refuse_unknown(changes, EDITABLE)
+    plain = {k: v for k, v in changes.items() if k not in ("themes", "steps")}
+    diff = edits.apply_changes(observance, plain, EDITABLE)
     diff |= _apply_themes(observance, changes.get("themes", []))
     diff |= _apply_steps(observance, changes.get("steps", []))
     if not diff:

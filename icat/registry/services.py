@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
-from icat.core import clock, outbox
+from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, ValidationError
+from icat.core.errors import Conflict, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.registry.events import EntityCreated, EntityUpdated
 from icat.registry.models import Entity
 from icat.registry.queries import get_entity
@@ -46,7 +46,7 @@ def _check_dates(joined_on: date | None, joined_year: int | None, left_on: date 
 def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
     """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
     (acronym taken, compared case-insensitively). Emits EntityCreated."""
-    require_role(actor, REGISTRY_EDITORS, "add entities")
+    require_role(actor, STAFF, "add entities")
     _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
     taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
     if session.scalar(taken) is not None:
@@ -68,40 +68,23 @@ def _json_value(value: Any) -> Any:
 
 
 def update_entity(
-    session: Session,
-    *,
-    actor: Actor,
-    acronym: str,
-    version: int | None,
-    changes: dict[str, Any],
-    version_from_header: bool = False,
+    session: Session, *, actor: Actor, acronym: str, version: int | None, changes: dict[str, Any]
 ) -> Entity:
     """Change fields of an entity (admin, secretariat) edited at ``version``.
 
-    Raises NotFound, Forbidden, StaleVersion (409) or, when the version came from
-    ``If-Match``, PreconditionFailed (412); ValidationError for contradicting dates.
-    Emits EntityUpdated with the changed fields only; an edit that changes nothing
-    records nothing and keeps the version.
+    Raises NotFound, Forbidden, ValidationError (no version, unknown fields, contradicting
+    dates), StaleVersion. Emits EntityUpdated with the changed fields only; an edit that
+    changes nothing records nothing and keeps the version.
     """
-    require_role(actor, REGISTRY_EDITORS, "change entities")
+    require_role(actor, STAFF, "change entities")
     entity = get_entity(session, acronym)
-    if version is None:
-        raise ValidationError(
-            "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
-        )
-    if entity.version != version:
-        error = PreconditionFailed if version_from_header else StaleVersion
-        raise error(f"{acronym} is at version {entity.version}; you edited version {version}. Reload and retry.")
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+    edits.check_version(entity, version, label=acronym)
+    edits.refuse_unknown(changes, EDITABLE)
     merged = {k: changes.get(k, getattr(entity, k)) for k in ("joined_on", "joined_year", "left_on")}
     _check_dates(**merged)
-    diff = {k: [_json_value(getattr(entity, k)), _json_value(v)] for k, v in changes.items() if getattr(entity, k) != v}
+    diff = edits.apply_changes(entity, changes, EDITABLE, to_json=_json_value)
     if not diff:
         return entity
-    for key in diff:
-        setattr(entity, key, changes[key])
     entity.updated_at = clock.now()
     session.flush()  # raises StaleDataError if another transaction moved the version meanwhile
     outbox.record(

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from icat.accounts.permissions import REGISTRY_EDITORS, require_role
-from icat.core import clock, once, outbox
+from icat.core import clock, edits, once, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, PreconditionFailed, StaleVersion, ValidationError
+from icat.core.errors import Conflict, ValidationError
+from icat.core.permissions import STAFF, require_role
 from icat.registry.models import Entity
 from icat.registry.sources import fill_tiers
 from icat.rotation import queries, rules
@@ -50,15 +50,13 @@ def _check(session: Session, year: int, chairs: list[str] | None, confirmed_repe
         raise ValidationError(f"The co-chairs for {year} break a rule.", fields=errors)
 
 
-def _existing(session: Session, year: int, version: int | None, from_header: bool) -> ChairTerm | None:
+def _existing(session: Session, year: int, version: int | None) -> ChairTerm | None:
     term = queries.term_for(session, year)
     if term is None:
         return None
     if version is None:
         raise Conflict(f"{year} has a term already (version {term.version}); send that version to replace it.")
-    if version != term.version:
-        error = PreconditionFailed if from_header else StaleVersion
-        raise error(f"The {year} term is at version {term.version}; you edited version {version}.")
+    edits.check_version(term, version, label=f"The {year} term")
     return term
 
 
@@ -85,17 +83,16 @@ def record_term(
     confidence: str = "high",
     note: str = "",
     version: int | None = None,
-    version_from_header: bool = False,
 ) -> ChairTerm:
     """Record (or, at ``version``, replace) the co-chairs of ``year``; ``chairs`` None = unknown.
 
     Raises Unauthorized/Forbidden (admin, secretariat only), ValidationError naming each
-    broken rule, Conflict (a term exists and no version was sent), StaleVersion or
-    PreconditionFailed. Emits ChairTermRecorded.
+    broken rule, Conflict (a term exists and no version was sent), StaleVersion.
+    Emits ChairTermRecorded.
     """
-    require_role(actor, REGISTRY_EDITORS, "record co-chairs")
+    require_role(actor, STAFF, "record co-chairs")
     _check(session, year, chairs, confirmed_repeat)
-    term = _existing(session, year, version, version_from_header)
+    term = _existing(session, year, version)
     entities, _ = _entities(session, chairs or [])  # before any change: no autoflush midway
     now = clock.now()
     previous = term.chairs if term else None
@@ -142,7 +139,7 @@ def seed_history(session: Session, *, actor: Actor, chairs: list[dict[str, Any]]
 
 def set_unwilling(session: Session, *, actor: Actor, year: int, entities: list[str]) -> list[str]:
     """Replace the list of entities that will not chair in ``year``. Emits ChairUnwillingnessSet."""
-    require_role(actor, REGISTRY_EDITORS, "record who will not chair")
+    require_role(actor, STAFF, "record who will not chair")
     found, unknown = _entities(session, entities)
     errors = {"entities": [f"No entity with acronym {a}." for a in unknown]} if unknown else {}
     if problem := rules.year_problem(year, clock.today().year):

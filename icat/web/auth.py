@@ -12,9 +12,9 @@ from flask_login import UserMixin, current_user
 
 from icat.accounts import services as accounts
 from icat.accounts.models import User
-from icat.accounts.permissions import require_role
 from icat.core.actor import Actor
 from icat.core.errors import Unauthorized
+from icat.core.permissions import require_role
 from icat.core.uow import unit_of_work
 from icat.extensions import db, login_manager
 

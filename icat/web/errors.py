@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from icat.core.errors import Conflict, DomainError, StaleVersion, TooManyRequests, Unauthorized
 from icat.extensions import db
+from icat.web.http import version_from_header
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
 
 
 def _domain(error: DomainError) -> Response:
+    if isinstance(error, StaleVersion) and version_from_header():
+        # The client named the version in If-Match: a failed precondition (RFC 9110 §13.1.1).
+        return error_response(412, "precondition_failed", error.message, error.fields)
     response = error_response(error.status, error.code, error.message, error.fields)
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
@@ -55,7 +59,8 @@ def _csrf(error: CSRFError) -> Response:
 
 
 def _stale(error: StaleDataError) -> Response:
-    # Another request changed the row between our read and our write.
+    # Another request changed the row between our read and our write: the same answer as a
+    # version found stale on reading (409, or 412 when it came from If-Match).
     return _domain(StaleVersion(_("Someone else changed this at the same moment. Reload and retry.")))
 
 

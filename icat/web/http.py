@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import marshmallow
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -93,14 +93,31 @@ def json_response(body: Any, status: int = 200, *, version: int | None = None) -
 
 
 def if_match_version() -> int | None:
-    """The version named by ``If-Match`` (``"3"`` or ``W/"3"``), or None when absent."""
+    """The version named by ``If-Match`` (``"3"`` or ``W/"3"``), or None when absent.
+
+    A version read here is the one the request edits (it wins over the body's), so this
+    remembers it for ``icat.web.errors``: a stale one then answers 412, not 409 (RFC 9110
+    §13.1.1). Services know nothing of where the version came from.
+    """
     header = request.headers.get("If-Match")
     if not header:
         return None
     tag = header.strip().removeprefix("W/").strip('"')
     if not tag.isdigit():
         raise BadRequest('If-Match must be an ETag this API sent, such as "3".')
+    g.version_from_header = True
     return int(tag)
+
+
+def version_from_header() -> bool:
+    """Whether this request's edit names its version in ``If-Match`` (see ``if_match_version``)."""
+    return bool(g.get("version_from_header"))
+
+
+def action_version(body: dict[str, Any]) -> int | None:
+    """The version an action (cancel, confirm…) names: ``If-Match`` first, else the body's."""
+    header = if_match_version()
+    return header if header is not None else body.get("version")
 
 
 @dataclass(frozen=True)
@@ -109,7 +126,6 @@ class Edit:
 
     changes: dict[str, Any]
     version: int | None
-    from_header: bool  # a stale If-Match answers 412, a stale body version 409
 
 
 def load_edit(schema: marshmallow.Schema, *, partial: bool = True) -> Edit:
@@ -118,7 +134,7 @@ def load_edit(schema: marshmallow.Schema, *, partial: bool = True) -> Edit:
     changes = load_json(schema, partial=partial)
     body_version = changes.pop("version", None)
     header = if_match_version()
-    return Edit(changes, header if header is not None else body_version, header is not None)
+    return Edit(changes, header if header is not None else body_version)
 
 
 def _cursors() -> URLSafeSerializer:

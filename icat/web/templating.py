@@ -6,7 +6,7 @@ from flask import Flask
 
 from icat.core import clock
 from icat.meetings.models import Meeting
-from icat.meetings.queries import Occurrence, upcoming_occurrences
+from icat.meetings.recurrence import Occurrence, upcoming_occurrences
 from icat.rotation import queries as rotation_queries
 from icat.web import formatting
 from icat.web.http import current_session

@@ -23,6 +23,7 @@ from icat.accounts import services as accounts
 from icat.accounts.models import Token, User
 from icat.core.actor import SYSTEM
 from icat.core.outbox import OutboxEvent
+from icat.registry import services as registry
 from icat.registry.models import Entity
 from tests.conftest import PASSWORD, count
 
@@ -489,6 +490,50 @@ def test_patch_with_stale_version_in_body_is_409_and_writes_nothing(
     row = stored(session, "ENTA")
     assert (row.version, row.name) == (2, "Second")
     assert written(session) == before
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "code"),
+    [({"if_match": '"1"'}, 412, "precondition_failed"), ({"version": 1}, 409, "stale")],
+    ids=["if-match", "body"],
+)
+def test_an_edit_that_loses_a_race_answers_like_a_stale_one(
+    client: FlaskClient,
+    session: Session,
+    session_factory,
+    make_entity,
+    bearer,
+    sent: dict[str, Any],
+    status: int,
+    code: str,
+) -> None:
+    """Defects #10: another writer commits between the request's version check and its
+    flush, so the flush's ``UPDATE … WHERE version = 1`` matches nothing (StaleDataError).
+    The answer follows where the version came from, as for a version found stale on reading."""
+    make_entity(acronym="ENTA", name="First")
+    headers = bearer("secretariat")
+    raced: list[int] = []
+
+    def race(flushing: Session, _context: Any, _instances: Any) -> None:
+        if raced or not any(isinstance(row, Entity) and row.acronym == "ENTA" for row in flushing.dirty):
+            return
+        raced.append(1)  # before the rival's own flush comes through here
+        with session_factory() as rival:
+            registry.update_entity(rival, actor=SYSTEM, acronym="ENTA", version=1, changes={"name": "Rival"})
+            rival.commit()
+
+    sa.event.listen(Session, "before_flush", race)
+    try:
+        before = written(session)
+        body = {"name": "Lost update"} | ({"version": sent["version"]} if "version" in sent else {})
+        response = patch(client, "ENTA", body, headers, if_match=sent.get("if_match"))
+    finally:
+        sa.event.remove(Session, "before_flush", race)
+    assert raced, "the rival never ran: the race was not provoked"
+    assert_error(response, status, code)
+    row = stored(session, "ENTA")
+    assert (row.version, row.name) == (2, "Rival")
+    assert written(session) == (before[0], before[1] + 1)  # the rival's EntityUpdated only
 
 
 @pytest.mark.parametrize("body_version", [None, 1])

@@ -186,12 +186,16 @@ def test_viewers_and_focal_points_get_403(client: FlaskClient, seeded, bearer, r
         ("after=last", "after"),
         ("limit=0", "limit"),
         ("limit=500", "limit"),
-        ("cursor=%%%", "cursor"),
     ],
 )
 def test_invalid_arguments_are_422(client: FlaskClient, secretariat: dict[str, str], query: str, field: str) -> None:
     body = assert_error(client.get(f"{API}?{query}", headers=secretariat), 422, "validation_failed")
     assert field in body["fields"]
+
+
+def test_a_cursor_the_api_did_not_send_is_400(client: FlaskClient, secretariat: dict[str, str]) -> None:
+    body = assert_error(client.get(f"{API}?cursor=%%%", headers=secretariat), 400, "bad_request")
+    assert "cursor" in body["fields"]
 
 
 def test_401_names_the_bearer_scheme(client) -> None:

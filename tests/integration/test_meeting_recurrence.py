@@ -15,7 +15,7 @@ from icat.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from icat.core.outbox import OutboxEvent
 from icat.meetings import series, services
 from icat.meetings.models import Meeting, OccurrenceOverride
-from icat.meetings.queries import occurrences
+from icat.meetings.recurrence import occurrences
 from tests.conftest import count
 
 VIENNA = ZoneInfo("Europe/Vienna")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.activity.queries import list_events
 from icat.activity.schemas import EventListArgsSchema, EventListSchema, EventSchema
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, decode_cursor, json_response, load_args, page
@@ -15,7 +15,7 @@ from icat.web.http import current_session, decode_cursor, json_response, load_ar
 
 @bp.get("/events")
 @doc("Activity stream (secretariat)", query=EventListArgsSchema, response=EventListSchema, errors=(401, 403))
-@requires(REGISTRY_EDITORS, "read the activity log")
+@requires(STAFF, "read the activity log")
 def events_index() -> Response:
     args = load_args(EventListArgsSchema())
     after = decode_cursor(args.get("cursor")) or args["after"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from icat.accounts import queries as account_queries
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.registry import services
 from icat.registry.queries import EntityFilter, get_entity, list_entities
 from icat.registry.schemas import (
@@ -50,7 +50,7 @@ def entities_index() -> Response:
     errors=(401, 403, 409),
     etag=True,
 )
-@requires(REGISTRY_EDITORS, "add entities")
+@requires(STAFF, "add entities")
 @transactional
 def entities_create() -> Response:
     data = load_json(EntityCreateSchema())
@@ -76,7 +76,7 @@ def entities_show(acronym: str) -> Response:
     errors=(401, 403, 404),
     versioned=True,
 )
-@requires(REGISTRY_EDITORS, "change entities")
+@requires(STAFF, "change entities")
 @transactional
 def entities_update(acronym: str) -> Response:
     edit = load_edit(EntityPatchSchema())
@@ -86,6 +86,5 @@ def entities_update(acronym: str) -> Response:
         acronym=acronym,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_entity(entity), version=entity.version)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import SIGNED_IN
 from icat.blueprints.api import bp
 from icat.calendar import services
 from icat.calendar.queries import feed_tokens
 from icat.calendar.schemas import FeedTokenCreateSchema, FeedTokenListSchema, FeedTokenSchema, dump_token
+from icat.core.permissions import SIGNED_IN
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, json_response, load_json, transactional

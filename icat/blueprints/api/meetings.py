@@ -11,9 +11,11 @@ from flask import Response, current_app, request, send_file, url_for
 
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
+from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings import documents, participation, proposals, series, services
 from icat.meetings import minutes as minutes_svc
-from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings, occurrences
+from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings
+from icat.meetings.recurrence import occurrences
 from icat.meetings.schemas import (
     DOCUMENT_FILE,
     DOCUMENT_UPLOAD,
@@ -38,13 +40,12 @@ from icat.meetings.schemas import (
     VersionSchema,
     dump_meeting,
 )
-from icat.meetings.services import EDITORS, PROPOSERS
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
+    action_version,
     current_session,
     decode_cursor,
-    if_match_version,
     json_response,
     load_args,
     load_edit,
@@ -74,7 +75,7 @@ def meetings_index() -> Response:
     errors=(401, 403),
     etag=True,
 )
-@requires(EDITORS | PROPOSERS, "schedule meetings")
+@requires(STAFF | FOCAL_POINTS, "schedule meetings")
 @transactional
 def meetings_create() -> Response:
     data = load_json(MeetingCreateSchema())
@@ -99,7 +100,7 @@ def meetings_show(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(EDITORS | PROPOSERS, "change meetings")
+@requires(STAFF | FOCAL_POINTS, "change meetings")
 @transactional
 def meetings_update(meeting_id: int) -> Response:
     edit = load_edit(MeetingPatchSchema())
@@ -109,7 +110,6 @@ def meetings_update(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -123,27 +123,23 @@ def meetings_update(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(EDITORS, "cancel meetings")
+@requires(STAFF, "cancel meetings")
 @transactional
 def meetings_cancel(meeting_id: int) -> Response:
     data = load_json(CancelSchema()) if request.get_data() else {"reason": ""}
-    header = if_match_version()
     meeting = services.cancel_meeting(
         current_session(),
         actor=current_actor(),
         meeting_id=meeting_id,
         reason=data["reason"],
-        version=header if header is not None else data.get("version"),
-        version_from_header=header is not None,
+        version=action_version(data),
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
 def _version(body: dict) -> dict:
     """The version an action names: If-Match first (412 when stale), else the body's (409)."""
-    header = if_match_version()
-    version = header if header is not None else body.get("version")
-    return {"version": version, "version_from_header": header is not None}
+    return {"version": action_version(body)}
 
 
 @bp.post("/meetings/<int:meeting_id>/confirm")
@@ -155,7 +151,7 @@ def _version(body: dict) -> dict:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(EDITORS, "confirm proposed meetings")
+@requires(STAFF, "confirm proposed meetings")
 @transactional
 def meetings_confirm(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -174,7 +170,7 @@ def meetings_confirm(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(EDITORS, "decline proposed meetings")
+@requires(STAFF, "decline proposed meetings")
 @transactional
 def meetings_decline(meeting_id: int) -> Response:
     data = load_json(DeclineSchema()) if request.get_data() else {"reason": ""}
@@ -193,7 +189,7 @@ def meetings_decline(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
+@requires(STAFF | FOCAL_POINTS, "withdraw proposed meetings")
 @transactional
 def meetings_withdraw(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -218,7 +214,7 @@ def meetings_rsvp(meeting_id: int) -> Response:
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
 @doc("Replace the agenda (secretariat)", body=AgendaSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True)
-@requires(EDITORS, "change agendas")
+@requires(STAFF, "change agendas")
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
     edit = load_edit(AgendaSchema(), partial=False)
@@ -228,7 +224,6 @@ def meetings_agenda(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         items=edit.changes["items"],
         version=edit.version,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -237,7 +232,7 @@ def meetings_agenda(meeting_id: int) -> Response:
 @doc(
     "Record the minutes (secretariat)", body=MinutesSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True
 )
-@requires(EDITORS, "record minutes")
+@requires(STAFF, "record minutes")
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
     edit = load_edit(MinutesSchema(), partial=False)
@@ -247,7 +242,6 @@ def meetings_minutes(meeting_id: int) -> Response:
         meeting_id=meeting_id,
         **edit.changes,
         version=edit.version,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -279,7 +273,7 @@ def meetings_occurrences(meeting_id: int) -> Response:
     response=OccurrenceSchema,
     errors=(*WRITE_ERRORS, 409),
 )
-@requires(EDITORS, "move meetings")
+@requires(STAFF, "move meetings")
 @transactional
 def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
     data = load_json(OccurrenceMoveSchema())
@@ -292,7 +286,7 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
 @doc("Cancel one occurrence", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
-@requires(EDITORS, "cancel meetings")
+@requires(STAFF, "cancel meetings")
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
     rid = _instant(recurrence_id)
@@ -314,7 +308,7 @@ def storage_root() -> Path:
     status=201,
     errors=WRITE_ERRORS,
 )
-@requires(EDITORS, "upload documents")
+@requires(STAFF, "upload documents")
 @transactional
 def documents_upload(meeting_id: int) -> Response:
     upload = request.files.get("file")
@@ -349,7 +343,7 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @doc("Remove a document (secretariat)", status=204, errors=(401, 403, 404))
-@requires(EDITORS, "remove documents")
+@requires(STAFF, "remove documents")
 @transactional
 def documents_delete(meeting_id: int, document_id: int) -> Response:
     documents.remove_document(current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id)

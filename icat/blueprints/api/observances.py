@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
 from icat.core import clock
+from icat.core.permissions import STAFF
 from icat.observances import services
 from icat.observances.queries import get_observance, list_observances
 from icat.observances.schemas import ObservanceListSchema, ObservancePatchSchema, ObservanceSchema, dump_observance
@@ -43,7 +43,7 @@ def observances_show(slug: str) -> Response:
     errors=(401, 403, 404),
     versioned=True,
 )
-@requires(REGISTRY_EDITORS, "change observances")
+@requires(STAFF, "change observances")
 @transactional
 def observances_update(slug: str) -> Response:
     edit = load_edit(ObservancePatchSchema(), partial=False)  # no field is required; nested ones are
@@ -53,6 +53,5 @@ def observances_update(slug: str) -> Response:
         slug=slug,
         version=edit.version,
         changes=edit.changes,
-        version_from_header=edit.from_header,
     )
     return json_response(dump_observance(observance, clock.today()), version=observance.version)

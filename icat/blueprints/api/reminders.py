@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.notifications import queries, services
 from icat.notifications.schemas import DeliveryArgsSchema, DeliveryListSchema, DeliverySchema
 from icat.web.api_doc import doc
@@ -31,7 +31,7 @@ def meeting_reminders(meeting_id: int) -> Response:
     response=DeliveryListSchema,
     errors=(401, 403),
 )
-@requires(REGISTRY_EDITORS, "see failed deliveries")
+@requires(STAFF, "see failed deliveries")
 def deliveries_index() -> Response:
     args = load_args(DeliveryArgsSchema())
     statuses = (args["status"],) if "status" in args else ("failed", "skipped")
@@ -41,7 +41,7 @@ def deliveries_index() -> Response:
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
 @doc("Queue a failed delivery again (secretariat)", response=DeliverySchema, errors=(401, 403, 404, 409))
-@requires(REGISTRY_EDITORS, "retry deliveries")
+@requires(STAFF, "retry deliveries")
 @transactional
 def deliveries_retry(delivery_id: int) -> Response:
     row = services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)

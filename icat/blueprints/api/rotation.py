@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from icat.accounts.permissions import REGISTRY_EDITORS
 from icat.blueprints.api import bp
+from icat.core.permissions import STAFF
 from icat.rotation import queries, services
 from icat.rotation.schemas import (
     ChairTermListSchema,
@@ -37,7 +37,7 @@ def chair_terms_index() -> Response:
     errors=(401, 403),
     versioned=True,
 )
-@requires(REGISTRY_EDITORS, "record co-chairs")
+@requires(STAFF, "record co-chairs")
 @transactional
 def chair_terms_put(year: int) -> Response:
     edit = load_edit(ChairTermPutSchema(), partial=False)
@@ -46,7 +46,6 @@ def chair_terms_put(year: int) -> Response:
         actor=current_actor(),
         year=year,
         version=edit.version,
-        version_from_header=edit.from_header,
         **edit.changes,
     )
     return json_response(ChairTermSchema().dump(term), version=term.version)
@@ -67,7 +66,7 @@ def chair_terms_plan() -> Response:
     response=UnwillingSchema,
     errors=(401, 403),
 )
-@requires(REGISTRY_EDITORS, "record who will not chair")
+@requires(STAFF, "record who will not chair")
 @transactional
 def chair_terms_unwilling(year: int) -> Response:
     data = load_json(UnwillingPutSchema())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response
 
 from icat.accounts import tokens
-from icat.accounts.permissions import SIGNED_IN
 from icat.accounts.schemas import ApiTokenListArgsSchema, ApiTokenListSchema, ApiTokenSchema
 from icat.blueprints.api import bp
+from icat.core.permissions import SIGNED_IN
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, decode_cursor, json_response, load_args, page, transactional

@@ -1,0 +1,38 @@
+"""The role vocabulary (DESIGN §4 accounts), written once, and the check services call first.
+
+``admin`` and ``secretariat`` see and change all ICAT data (STAFF); a ``focal_point`` acts for
+one entity; a ``viewer`` reads members-only pages. Anonymous callers (actor None) see public
+data only. Area rules beyond the role (whose proposal, which entity) live in each area's
+``access.py``.
+"""
+
+from __future__ import annotations
+
+from icat.core.actor import Actor
+from icat.core.errors import Forbidden, Unauthorized
+
+ADMIN, SECRETARIAT, FOCAL_POINT, VIEWER = "admin", "secretariat", "focal_point", "viewer"
+ROLES = (ADMIN, SECRETARIAT, FOCAL_POINT, VIEWER)  # order kept: the users.role CHECK names it
+
+ADMINS = frozenset({ADMIN})
+STAFF = frozenset({ADMIN, SECRETARIAT})  # the secretariat and admins: all ICAT data
+FOCAL_POINTS = frozenset({FOCAL_POINT})
+SIGNED_IN = frozenset(ROLES)
+
+
+def is_signed_in(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in SIGNED_IN
+
+
+def is_staff(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in STAFF
+
+
+def require_role(actor: Actor | None, roles: frozenset[str], action: str) -> Actor:
+    """Return ``actor`` if its role is in ``roles``; raise Unauthorized (nobody signed in)
+    or Forbidden naming the action."""
+    if actor is None:
+        raise Unauthorized(f"Sign in to {action}.")
+    if actor.role not in roles:
+        raise Forbidden(f"Your role may not {action}.")
+    return actor
