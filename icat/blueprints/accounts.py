@@ -12,6 +12,7 @@ from icat.accounts import services as accounts
 from icat.accounts.forms import LoginForm
 from icat.web.auth import SessionUser
 from icat.web.http import current_session, transactional
+from icat.web.page_forms import Outcome, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -28,26 +29,38 @@ def _limits() -> accounts.LoginLimits:
     return accounts.LoginLimits(cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_WINDOW_SECONDS"], cfg["LOGIN_SESSION_HOURS"])
 
 
+def _client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@transactional
-def login() -> Response | tuple[str, int] | str:
+def login() -> Response | tuple[str, int]:
     form = LoginForm()
-    if not form.validate_on_submit():
-        return render_template("login.html", form=form), 422 if form.errors else 200
-    outcome = accounts.log_in(
-        current_session(),
-        email=form.email.data,
-        password=form.password.data,
-        ip=request.remote_addr or "unknown",
-        limits=_limits(),
+    # A failed attempt is a result, not an error: it is committed, so throttling counts it.
+    outcome = submit(
+        form,
+        lambda: accounts.log_in(
+            current_session(), email=form.email.data, password=form.password.data, ip=_client_ip(), limits=_limits()
+        ),
     )
-    if outcome.user and outcome.key:
-        login_user(SessionUser(outcome.user, outcome.key))
-        return redirect(_safe_next(request.args.get("next")))
-    if outcome.retry_after:
-        message = _(
-            "Too many failed attempts. Try again in %(minutes)s minutes.", minutes=outcome.retry_after // 60 + 1
-        )
+    return _signed_in(outcome.result) or _login_page(outcome)
+
+
+def _signed_in(result: accounts.LoginOutcome | None) -> Response | None:
+    """Start the login session and go on to the asked page, when the credentials were right."""
+    if result is None or result.user is None or result.key is None:
+        return None
+    login_user(SessionUser(result.user, result.key))
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _login_page(outcome: Outcome[accounts.LoginOutcome]) -> tuple[str, int]:
+    """The form again: first view (200), invalid (422), throttled (429) or refused (401)."""
+    result, form = outcome.result, outcome.form
+    if result is None:
+        return render_template("login.html", form=form), outcome.status
+    if result.retry_after:
+        message = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=result.retry_after // 60 + 1)
         return render_template("login.html", form=form, error=message), 429
     return render_template("login.html", form=form, error=_("Email or password is wrong.")), 401
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -11,8 +11,9 @@ from icat.calendar.forms import FeedTokenForm, RevokeForm
 from icat.calendar.queries import feed_tokens
 from icat.meetings.models import KINDS
 from icat.web.auth import current_actor, current_db_user
-from icat.web.http import current_session, transactional
+from icat.web.http import current_session
 from icat.web.links import feed_links
+from icat.web.page_forms import Outcome, submit
 
 bp = Blueprint("feed_tokens", __name__)
 
@@ -39,21 +40,29 @@ def index() -> tuple[str, int]:
 
 @bp.post("/account/feeds")
 @login_required
-@transactional
 def create() -> tuple[str, int]:
     form = FeedTokenForm()
-    if not form.validate_on_submit():
-        return _page(form, status=422)
-    _token, raw = services.create_feed_token(current_session(), actor=current_actor(), name=form.name.data)
+    outcome = submit(
+        form, lambda: services.create_feed_token(current_session(), actor=current_actor(), name=form.name.data)
+    )
+    return _created(outcome) or _page(form, status=outcome.status)
+
+
+def _created(outcome: Outcome[tuple[object, str]]) -> tuple[str, int] | None:
+    """The page with the new feed's address, shown this once (the raw token is never stored)."""
+    if not outcome.done or outcome.result is None:
+        return None
+    _token, raw = outcome.result
     return _page(FeedTokenForm(formdata=None), created=feed_links("calendar.private_feed", token=raw))
 
 
 @bp.post("/account/feeds/<int:token_id>/revoke")
 @login_required
-@transactional
 def revoke(token_id: int) -> Response:
-    form = RevokeForm()
-    if form.validate_on_submit():
-        services.revoke_feed_token(current_session(), actor=current_actor(), token_id=token_id)
-        flash(_("The feed was revoked; its address no longer works."))
-    return redirect(url_for("feed_tokens.index"))
+    outcome = submit(
+        RevokeForm(),
+        lambda: services.revoke_feed_token(current_session(), actor=current_actor(), token_id=token_id),
+        errors="flash",
+    )
+    back = url_for("feed_tokens.index")  # the refusal, if any, is flashed there
+    return outcome.redirect(back, _("The feed was revoked; its address no longer works.")) or redirect(back)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from icat.core.permissions import STAFF as EDITORS
+from icat.core.permissions import STAFF
 from icat.meetings import minutes as minutes_svc
 from icat.meetings import series
 from icat.meetings.forms import FIELD_MAP
@@ -32,7 +32,8 @@ from icat.meetings.recurrence import Occurrence, find_occurrence
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import parse_occurrence_key
-from icat.web.http import attempt, current_session, show_errors
+from icat.web.http import current_session
+from icat.web.page_forms import Outcome, submit
 
 bp = Blueprint("meeting_minutes", __name__, url_prefix="/meetings")
 
@@ -49,89 +50,69 @@ def _entity_choices(meeting: Meeting) -> list[SelectChoice]:
     return entity_choices(meeting.invitees, list_entities(current_session(), EntityFilter()))
 
 
-def _back(meeting_id: int, anchor: str) -> Response:
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor=anchor))
+def _back(meeting_id: int, anchor: str) -> str:
+    return url_for("meetings.detail", meeting_id=meeting_id, _anchor=anchor)
+
+
+def _record_form(form: AgendaForm | MinutesForm, meeting: Meeting) -> AgendaForm | MinutesForm:
+    """The agenda or minutes form: the stored record on first view, the entities to choose."""
+    if not form.is_submitted():
+        form.fill(meeting)
+    form.set_choices(_entity_choices(meeting))
+    return form
 
 
 # --- agenda ---------------------------------------------------------------------------
-def _agenda_page(meeting: Meeting, form: AgendaForm, status: int = 200) -> tuple[str, int]:
-    return render_template("meetings/agenda_form.html", meeting=meeting, form=form), status
+def _agenda_page(meeting: Meeting, outcome: Outcome[object]) -> tuple[str, int]:
+    return render_template("meetings/agenda_form.html", meeting=meeting, form=outcome.form), outcome.status
 
 
 @bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS, "change agendas")
+@requires(STAFF, "change agendas")
 def agenda(meeting_id: int) -> Response | tuple[str, int]:
     meeting = _meeting(meeting_id)
-    form = AgendaForm(prefix="agenda")
-    if request.method == "GET":
-        form.fill(meeting)
-    form.set_choices(_entity_choices(meeting))
-    if request.method == "GET":
-        return _agenda_page(meeting, form)
-    if not form.validate_on_submit():
-        return _agenda_page(meeting, form, 422)
-    error = attempt(
+    form = _record_form(AgendaForm(prefix="agenda"), meeting)
+    outcome = submit(
+        form,
         lambda: minutes_svc.set_agenda(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            items=form.to_items(),
-            version=form.edited_version(),
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, **form.to_fields()
+        ),
+        aliases=LIST_FIELDS,
     )
-    if error:
-        show_errors(form, error, LIST_FIELDS)
-        return _agenda_page(meeting, form, error.status)
-    flash(_("Agenda saved."))
-    return _back(meeting_id, "agenda")
+    return outcome.redirect(_back(meeting_id, "agenda"), _("Agenda saved.")) or _agenda_page(meeting, outcome)
 
 
 # --- minutes --------------------------------------------------------------------------
-def _minutes_page(meeting: Meeting, form: MinutesForm, status: int = 200) -> tuple[str, int]:
-    return render_template("meetings/minutes_form.html", meeting=meeting, form=form), status
+def _minutes_page(meeting: Meeting, outcome: Outcome[object]) -> tuple[str, int]:
+    return render_template("meetings/minutes_form.html", meeting=meeting, form=outcome.form), outcome.status
 
 
 @bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS, "record minutes")
+@requires(STAFF, "record minutes")
 def minutes(meeting_id: int) -> Response | tuple[str, int]:
     meeting = _meeting(meeting_id)
-    form = MinutesForm(prefix="minutes")
-    if request.method == "GET":
-        form.fill(meeting)
-    form.set_choices(_entity_choices(meeting))
-    if request.method == "GET":
-        return _minutes_page(meeting, form)
-    if not form.validate_on_submit():
-        return _minutes_page(meeting, form, 422)
-    error = attempt(
+    form = _record_form(MinutesForm(prefix="minutes"), meeting)
+    outcome = submit(
+        form,
         lambda: minutes_svc.record_minutes(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            version=form.edited_version(),
-            **form.to_fields(),
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, **form.to_fields()
+        ),
+        aliases=LIST_FIELDS,
     )
-    if error:
-        show_errors(form, error, LIST_FIELDS)
-        return _minutes_page(meeting, form, error.status)
-    flash(_("Minutes saved."))
-    return _back(meeting_id, "minutes")
+    return outcome.redirect(_back(meeting_id, "minutes"), _("Minutes saved.")) or _minutes_page(meeting, outcome)
 
 
 # --- one occurrence of a series -------------------------------------------------------
 def _occurrence_page(
-    meeting_id: int,
-    recurrence_id: datetime,
-    move_form: OccurrenceMoveForm | None = None,
-    cancel_form: OccurrenceCancelForm | None = None,
-    status: int = 200,
+    meeting_id: int, recurrence_id: datetime, outcome: Outcome[object] | None = None
 ) -> tuple[str, int]:
-    """The occurrence as it stands now, with the forms (posted ones keep their input)."""
+    """The occurrence as it stands now, with its forms (a posted one keeps its input)."""
     meeting = _meeting(meeting_id)
     occurrence: Occurrence = find_occurrence(meeting, recurrence_id)
+    posted = outcome.form if outcome else None
+    move_form = posted if isinstance(posted, OccurrenceMoveForm) else None
     if move_form is None:
         move_form = OccurrenceMoveForm(prefix="move")
         move_form.fill(occurrence.starts_at, occurrence.ends_at, meeting.timezone)
@@ -140,55 +121,51 @@ def _occurrence_page(
         meeting=meeting,
         occurrence=occurrence,
         move_form=move_form,
-        cancel_form=cancel_form or OccurrenceCancelForm(prefix="occ-cancel"),
-    ), status
+        cancel_form=posted if isinstance(posted, OccurrenceCancelForm) else OccurrenceCancelForm(prefix="occ-cancel"),
+    ), outcome.status if outcome else 200
+
+
+def _occurrence_done(
+    outcome: Outcome[object], meeting_id: int, recurrence_id: datetime, message: str
+) -> Response | tuple[str, int]:
+    """Back to the meeting's occurrences with ``message``, or this occurrence's page again."""
+    return outcome.redirect(_back(meeting_id, "occurrences"), message) or _occurrence_page(
+        meeting_id, recurrence_id, outcome
+    )
 
 
 @bp.get("/<int:meeting_id>/occurrences/<key>")
 @login_required
-@requires(EDITORS, "move meetings")
+@requires(STAFF, "move meetings")
 def occurrence(meeting_id: int, key: str) -> tuple[str, int]:
     return _occurrence_page(meeting_id, parse_occurrence_key(key))
 
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/move")
 @login_required
-@requires(EDITORS, "move meetings")
+@requires(STAFF, "move meetings")
 def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
-    recurrence_id, form = parse_occurrence_key(key), OccurrenceMoveForm(prefix="move")
-    if not form.validate_on_submit():
-        return _occurrence_page(meeting_id, recurrence_id, move_form=form, status=422)
+    rid, form = parse_occurrence_key(key), OccurrenceMoveForm(prefix="move")
     zone = _meeting(meeting_id).timezone  # the form's local times are the meeting's own
-    error = attempt(
+    outcome = submit(
+        form,
         lambda: series.move_occurrence(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            recurrence_id=recurrence_id,
-            **form.to_times(zone),
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **form.to_times(zone)
+        ),
+        aliases=FIELD_MAP,
     )
-    if error:
-        show_errors(form, error, FIELD_MAP)
-        return _occurrence_page(meeting_id, recurrence_id, move_form=form, status=error.status)
-    flash(_("The occurrence is moved."))
-    return _back(meeting_id, "occurrences")
+    return _occurrence_done(outcome, meeting_id, rid, _("The occurrence is moved."))
 
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/cancel")
 @login_required
-@requires(EDITORS, "cancel meetings")
+@requires(STAFF, "cancel meetings")
 def cancel_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
-    recurrence_id, form = parse_occurrence_key(key), OccurrenceCancelForm(prefix="occ-cancel")
-    if not form.validate_on_submit():
-        return _occurrence_page(meeting_id, recurrence_id, cancel_form=form, status=422)
-    error = attempt(
+    rid, form = parse_occurrence_key(key), OccurrenceCancelForm(prefix="occ-cancel")
+    outcome = submit(
+        form,
         lambda: series.cancel_occurrence(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=recurrence_id
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid
+        ),
     )
-    if error:
-        show_errors(form, error)
-        return _occurrence_page(meeting_id, recurrence_id, cancel_form=form, status=error.status)
-    flash(_("The occurrence is cancelled."))
-    return _back(meeting_id, "occurrences")
+    return _occurrence_done(outcome, meeting_id, rid, _("The occurrence is cancelled."))

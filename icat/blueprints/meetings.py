@@ -5,17 +5,17 @@ viewer's zone and the meeting's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.core import clock
-from icat.core.permissions import FOCAL_POINTS as PROPOSERS
-from icat.core.permissions import STAFF as EDITORS
+from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings import documents, participation, proposals, services
 from icat.meetings.access import may_change_proposal, meeting_to_change, proposal_years, rsvp_entities
 from icat.meetings.forms import (
@@ -30,17 +30,20 @@ from icat.meetings.forms import (
     choices,
 )
 from icat.meetings.markdown import render as markdown
-from icat.meetings.models import KINDS
-from icat.meetings.month import month_view
+from icat.meetings.models import KINDS, Meeting
+from icat.meetings.month import Month, month_view
 from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import viewer_zone
-from icat.web.http import attempt, current_session, load_args, show_errors
+from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
+from icat.web.page_forms import Outcome, submit
+from icat.web.uploads import document_upload
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+ResponseOrPage = Response | tuple[str, int]
 
 
 def _feed(args: dict[str, Any]) -> dict[str, str]:
@@ -55,47 +58,53 @@ def _feed(args: dict[str, Any]) -> dict[str, str]:
 @bp.get("")
 def calendar() -> str:
     args = load_args(CalendarArgsSchema())
-    zone = viewer_zone()
-    today = clock.now().astimezone(zone).date()
-    month = month_view(
-        current_session(),
-        actor=current_actor(),
-        year=args.get("year", today.year),
-        month=args.get("month", today.month),
-        zone=zone,
-        kind=args.get("kind"),
-        entity=args.get("entity"),
-    )
+    today = clock.now().astimezone(viewer_zone()).date()
     return render_template(
-        "meetings/calendar.html",
-        month=month,
-        args=args,
-        today=today,
-        kinds=KINDS,
-        entities=list_entities(current_session(), EntityFilter()),
-        feed=_feed(args),
-        can_edit=_can_edit(),
-        can_propose=bool(proposal_years(current_session(), current_actor())),
+        "meetings/calendar.html", month=_month(args, today), args=args, today=today, **_filters(args)
     )
+
+
+def _month(args: dict[str, Any], today: date) -> Month:
+    """The month the calendar shows (this one unless asked), in the viewer's zone."""
+    year, month = args.get("year", today.year), args.get("month", today.month)
+    kind, entity = args.get("kind"), args.get("entity")
+    return month_view(
+        current_session(), actor=current_actor(), year=year, month=month, zone=viewer_zone(), kind=kind, entity=entity
+    )
+
+
+def _filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The calendar's filters, feed links and buttons."""
+    return {
+        "kinds": KINDS,
+        "entities": list_entities(current_session(), EntityFilter()),
+        "feed": _feed(args),
+        "can_edit": _can_edit(),
+        "can_propose": bool(proposal_years(current_session(), current_actor())),
+    }
 
 
 def _can_edit() -> bool:
     actor = current_actor()
-    return actor is not None and actor.role in EDITORS
+    return actor is not None and actor.role in STAFF
+
+
+def _rsvp_form(meeting: Meeting) -> RsvpForm:
+    """The RSVP form with the entities the viewer may answer for."""
+    form = RsvpForm(prefix="rsvp")
+    form.entity.choices = choices([(a, a) for a in rsvp_entities(current_session(), meeting, current_actor())])
+    return form
 
 
 def _show(meeting_id: int, rsvp_form: RsvpForm | None = None, status: int = 200) -> tuple[str, int]:
     session, actor = current_session(), current_actor()
     meeting = get_meeting(session, meeting_id, actor=actor)
-    if rsvp_form is None:
-        rsvp_form = RsvpForm(prefix="rsvp")
-        rsvp_form.entity.choices = choices([(a, a) for a in rsvp_entities(session, meeting, actor)])
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         description=markdown(meeting.description),
         minutes_html=markdown(meeting.minutes.text) if meeting.minutes else "",
-        rsvp_form=rsvp_form,
+        rsvp_form=rsvp_form or _rsvp_form(meeting),
         cancel_form=CancelForm(prefix="cancel"),
         document_form=DocumentForm(prefix="doc"),
         follow_form=FollowForm(prefix="follow"),
@@ -109,152 +118,132 @@ def _show(meeting_id: int, rsvp_form: RsvpForm | None = None, status: int = 200)
     ), status
 
 
+def _detail_url(meeting_id: int) -> str:
+    return url_for("meetings.detail", meeting_id=meeting_id)
+
+
+def _on_detail(
+    outcome: Outcome[object], meeting_id: int, message: str | None, then: str | None = None
+) -> ResponseOrPage:
+    """A button of the meeting page: on to ``then`` (the meeting) with ``message`` flashed,
+    or the meeting page again with the flashed refusal and its status."""
+    return outcome.redirect(then or _detail_url(meeting_id), message) or _show(meeting_id, status=outcome.status)
+
+
 @bp.get("/<int:meeting_id>")
 def detail(meeting_id: int) -> tuple[str, int]:
     return _show(meeting_id)
 
 
-def _meeting_form() -> MeetingForm:
+def _meeting_form(meeting_id: int | None = None) -> MeetingForm:
+    """The meeting form with the entities to invite; on first view of an edit, the meeting."""
     form = MeetingForm(prefix="m")
     entities = list_entities(current_session(), EntityFilter())
     form.invitees.choices = choices([(e.acronym, f"{e.acronym} · {e.name}") for e in entities])
+    if meeting_id is not None and not form.is_submitted():
+        form.fill(meeting_to_change(current_session(), meeting_id, current_actor()))
     return form
 
 
-def _form_page(
-    form: MeetingForm, meeting_id: int | None, status: int = 200, proposing: bool = False
-) -> tuple[str, int]:
-    return render_template("meetings/form.html", form=form, meeting_id=meeting_id, proposing=proposing), status
+def _form_page(outcome: Outcome[object], meeting_id: int | None, proposing: bool = False) -> tuple[str, int]:
+    page = render_template("meetings/form.html", form=outcome.form, meeting_id=meeting_id, proposing=proposing)
+    return page, outcome.status
+
+
+SUBMITTED = {
+    "scheduled": _l("Meeting scheduled."),
+    "proposed": _l("Meeting proposed: the secretariat confirms or declines it."),
+}
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS | PROPOSERS, "schedule meetings")
-def new() -> Response | tuple[str, int]:
+@requires(STAFF | FOCAL_POINTS, "schedule meetings")
+def new() -> ResponseOrPage:
     # The secretariat schedules; a co-chair's focal point proposes (anyone else: 403).
-    status = proposals.submission_status(current_session(), current_actor())
-    form, proposing = _meeting_form(), status == "proposed"
-    if not form.validate_on_submit():
-        return _form_page(form, None, 422 if form.errors else 200, proposing)
-    made: list[int] = []
-    error = attempt(
-        lambda: made.append(
-            proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()).id
-        )
+    status, form = proposals.submission_status(current_session(), current_actor()), _meeting_form()
+    outcome = submit(
+        form,
+        lambda: proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()),
+        aliases=FIELD_MAP,
     )
-    if error:
-        show_errors(form, error, FIELD_MAP)
-        return _form_page(form, None, error.status, proposing)
-    flash(_("Meeting proposed: the secretariat confirms or declines it.") if proposing else _("Meeting scheduled."))
-    return redirect(url_for("meetings.detail", meeting_id=made[0]))
+    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), SUBMITTED[status])
+    return made or _form_page(outcome, None, proposing=status == "proposed")
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-@requires(EDITORS | PROPOSERS, "change meetings")
-def edit(meeting_id: int) -> Response | tuple[str, int]:
-    form = _meeting_form()
-    if request.method == "GET":
-        form.fill(meeting_to_change(current_session(), meeting_id, current_actor()))
-        return _form_page(form, meeting_id)
-    if not form.validate_on_submit():
-        return _form_page(form, meeting_id, 422)
-    error = attempt(
+@requires(STAFF | FOCAL_POINTS, "change meetings")
+def edit(meeting_id: int) -> ResponseOrPage:
+    form = _meeting_form(meeting_id)
+    version = form.edited_version()  # the one the form was filled from: a stale one is refused
+    outcome = submit(
+        form,
         lambda: services.update_meeting(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            version=int(form.version.data) if (form.version.data or "").isdigit() else None,
-            changes=form.to_fields(),
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, version=version, changes=form.to_fields()
+        ),
+        aliases=FIELD_MAP,
     )
-    if error:
-        show_errors(form, error, FIELD_MAP)
-        return _form_page(form, meeting_id, error.status)
-    flash(_("Meeting changed."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return outcome.redirect(_detail_url(meeting_id), _("Meeting changed.")) or _form_page(outcome, meeting_id)
 
 
 @bp.post("/<int:meeting_id>/cancel")
 @login_required
-@requires(EDITORS, "cancel meetings")
-def cancel(meeting_id: int) -> Response | tuple[str, int]:
+@requires(STAFF, "cancel meetings")
+def cancel(meeting_id: int) -> ResponseOrPage:
     form = CancelForm(prefix="cancel")
-    if not form.validate_on_submit():
-        return _show(meeting_id, status=422)
-    error = attempt(
+    outcome = submit(
+        form,
         lambda: services.cancel_meeting(
             current_session(), actor=current_actor(), meeting_id=meeting_id, reason=form.reason.data or ""
-        )
+        ),
+        errors="flash",
     )
-    if error:
-        flash(error.message)
-        return _show(meeting_id, status=error.status)
-    flash(_("Meeting cancelled."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return _on_detail(outcome, meeting_id, _("Meeting cancelled."))
 
 
 @bp.post("/<int:meeting_id>/rsvp")
 @login_required
-def rsvp(meeting_id: int) -> Response | tuple[str, int]:
-    form = RsvpForm(prefix="rsvp")
-    meeting = get_meeting(current_session(), meeting_id, actor=current_actor())
-    form.entity.choices = choices([(a, a) for a in rsvp_entities(current_session(), meeting, current_actor())])
-    if not form.validate_on_submit():
-        return _show(meeting_id, form, 422)
-    error = attempt(
+def rsvp(meeting_id: int) -> ResponseOrPage:
+    form = _rsvp_form(get_meeting(current_session(), meeting_id, actor=current_actor()))
+    outcome = submit(
+        form,
         lambda: participation.give_rsvp(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            entity=form.entity.data,
-            response=form.response.data,
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, **form.to_fields()
+        ),
     )
-    if error:
-        show_errors(form, error)
-        return _show(meeting_id, form, error.status)
-    flash(_("Your answer is recorded."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return outcome.redirect(_detail_url(meeting_id), _("Your answer is recorded.")) or _show(
+        meeting_id, form, outcome.status
+    )
 
 
 @bp.post("/<int:meeting_id>/follow")
 @login_required
-def follow(meeting_id: int) -> Response:
+def follow(meeting_id: int) -> ResponseOrPage:
     form = FollowForm(prefix="follow")
-    following = is_following(current_session(), meeting_id, current_actor())
-    action = participation.unfollow if following else participation.follow
-    if form.validate_on_submit():
-        attempt(lambda: action(current_session(), actor=current_actor(), meeting_id=meeting_id))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    outcome = submit(
+        form,
+        lambda: participation.set_following(
+            current_session(), actor=current_actor(), meeting_id=meeting_id, following=form.wants_following()
+        ),
+        errors="flash",
+    )
+    return _on_detail(outcome, meeting_id, None)
 
 
 @bp.post("/<int:meeting_id>/documents")
 @login_required
-@requires(EDITORS, "upload documents")
-def upload(meeting_id: int) -> Response | tuple[str, int]:
+@requires(STAFF, "upload documents")
+def upload(meeting_id: int) -> ResponseOrPage:
     form = DocumentForm(prefix="doc")
-    upload = request.files.get("file")
-    if not form.validate_on_submit() or upload is None:
-        flash(_("Choose a file to upload."))
-        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
-    limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    error = attempt(
+    outcome = submit(
+        form,
         lambda: documents.attach_document(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            filename=upload.filename or "",
-            content=upload.read(limit + 1),
-            storage_root=Path(current_app.instance_path),
-            max_bytes=limit,
-        )
+            current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
+        ),
+        errors="flash",
     )
-    if error:
-        flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or error.message)
-        return _show(meeting_id, status=error.status)
-    flash(_("Document uploaded."))
-    return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return _on_detail(outcome, meeting_id, _("Document uploaded."))
 
 
 @bp.get("/<int:meeting_id>/documents/<int:document_id>")
@@ -268,69 +257,46 @@ def document(meeting_id: int, document_id: int) -> Response:
     return response
 
 
-def _act(
-    meeting_id: int, form: ProposalActionForm, action: Callable[[], object], done: str, then: str
-) -> Response | tuple[str, int]:
-    """A proposal's button: check the form, run the service in its own unit of work, and
-    show the meeting again with the refusal, or go on to ``then`` with ``done`` flashed."""
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _show(meeting_id, status=422)
-    error = attempt(action)
-    if error:
-        flash(error.message)
-        return _show(meeting_id, status=error.status)
-    flash(done)
-    return redirect(then)
-
-
 @bp.post("/<int:meeting_id>/confirm")
 @login_required
-@requires(EDITORS, "confirm proposed meetings")
-def confirm(meeting_id: int) -> Response | tuple[str, int]:
+@requires(STAFF, "confirm proposed meetings")
+def confirm(meeting_id: int) -> ResponseOrPage:
     form = ProposalActionForm(prefix="confirm")
-    return _act(
-        meeting_id,
+    outcome = submit(
         form,
         lambda: proposals.confirm_proposal(
             current_session(), actor=current_actor(), meeting_id=meeting_id, version=form.version_number()
         ),
-        _("Meeting confirmed: it is on the calendar now."),
-        url_for("meetings.detail", meeting_id=meeting_id),
+        errors="flash",
     )
+    return _on_detail(outcome, meeting_id, _("Meeting confirmed: it is on the calendar now."))
 
 
 @bp.post("/<int:meeting_id>/decline")
 @login_required
-@requires(EDITORS, "decline proposed meetings")
-def decline(meeting_id: int) -> Response | tuple[str, int]:
+@requires(STAFF, "decline proposed meetings")
+def decline(meeting_id: int) -> ResponseOrPage:
     form = DeclineForm(prefix="decline")
-    return _act(
-        meeting_id,
+    outcome = submit(
         form,
         lambda: proposals.decline_proposal(
-            current_session(),
-            actor=current_actor(),
-            meeting_id=meeting_id,
-            reason=form.reason.data or "",
-            version=form.version_number(),
+            current_session(), actor=current_actor(), meeting_id=meeting_id, **form.to_fields()
         ),
-        _("Proposal declined; the proposer is told."),
-        url_for("meetings.calendar"),
+        errors="flash",
     )
+    return _on_detail(outcome, meeting_id, _("Proposal declined; the proposer is told."), url_for("meetings.calendar"))
 
 
 @bp.post("/<int:meeting_id>/withdraw")
 @login_required
-@requires(EDITORS | PROPOSERS, "withdraw proposed meetings")
-def withdraw(meeting_id: int) -> Response | tuple[str, int]:
+@requires(STAFF | FOCAL_POINTS, "withdraw proposed meetings")
+def withdraw(meeting_id: int) -> ResponseOrPage:
     form = ProposalActionForm(prefix="withdraw")
-    return _act(
-        meeting_id,
+    outcome = submit(
         form,
         lambda: proposals.withdraw_proposal(
             current_session(), actor=current_actor(), meeting_id=meeting_id, version=form.version_number()
         ),
-        _("Proposal withdrawn."),
-        url_for("meetings.calendar"),
+        errors="flash",
     )
+    return _on_detail(outcome, meeting_id, _("Proposal withdrawn."), url_for("meetings.calendar"))

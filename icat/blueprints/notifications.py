@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -14,7 +14,8 @@ from icat.core import clock
 from icat.meetings.queries import get_meeting
 from icat.notifications import queries, services
 from icat.web.auth import current_actor, current_db_user
-from icat.web.http import attempt, current_session
+from icat.web.http import current_session
+from icat.web.page_forms import submit
 
 bp = Blueprint("notifications", __name__)
 
@@ -39,13 +40,13 @@ def problems() -> str:
 @bp.post("/deliveries/<int:delivery_id>/retry")
 @login_required
 def retry(delivery_id: int) -> Response:
-    form = FlaskForm()
-    if form.validate_on_submit():
-        error = attempt(
-            lambda: services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)
-        )
-        flash(error.message if error else _("Delivery %(id)s is queued again.", id=delivery_id))
-    return redirect(url_for("notifications.problems"))
+    outcome = submit(
+        FlaskForm(),
+        lambda: services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id),
+        errors="flash",
+    )
+    back = url_for("notifications.problems")  # the refusal, if any, is flashed there
+    return outcome.redirect(back, _("Delivery %(id)s is queued again.", id=delivery_id)) or redirect(back)
 
 
 @bp.get("/inbox")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -11,7 +11,8 @@ from icat.registry.queries import EntityFilter, list_entities
 from icat.rotation import queries, rules, services, timeline
 from icat.rotation.forms import TermForm, UnwillingForm
 from icat.web.auth import current_actor
-from icat.web.http import attempt, current_session, show_errors
+from icat.web.http import current_session
+from icat.web.page_forms import submit
 
 bp = Blueprint("rotation", __name__, url_prefix="/rotation")
 PLAN_YEARS = rules.MAX_YEARS_AHEAD  # a ten-year plan: long enough to show that every member gets its turns
@@ -55,39 +56,24 @@ ALIASES = {"chairs": "first"}
 @login_required
 def record() -> Response | tuple[str, int]:
     term_form, unwilling_form = _forms()
-    if not term_form.validate_on_submit():
-        return _page(term_form, unwilling_form, 422)
-    chairs = [a for a in (term_form.first.data, term_form.second.data) if a]
-    error = attempt(
-        lambda: services.record_term(
-            current_session(),
-            actor=current_actor(),
-            year=term_form.year.data,
-            chairs=chairs,
-            confirmed_repeat=term_form.confirmed_repeat.data,
-            note=term_form.note.data or "",
-            version=term_form.version.data,
-        )
+    outcome = submit(
+        term_form,
+        lambda: services.record_term(current_session(), actor=current_actor(), **term_form.to_fields()),
+        aliases=ALIASES,
     )
-    if error:
-        show_errors(term_form, error, ALIASES)
-        return _page(term_form, unwilling_form, error.status)
-    flash(_("Co-chairs for %(year)s recorded.", year=term_form.year.data))
-    return redirect(url_for("rotation.index"))
+    done = _("Co-chairs for %(year)s recorded.", year=term_form.year.data)
+    return outcome.redirect(url_for("rotation.index"), done) or _page(term_form, unwilling_form, outcome.status)
 
 
 @bp.post("/unwilling")
 @login_required
 def unwilling() -> Response | tuple[str, int]:
-    term_form, unwilling_form = _forms()
-    if not unwilling_form.validate_on_submit():
-        return _page(term_form, unwilling_form, 422)
-    year, entities = unwilling_form.year.data, unwilling_form.entities.data or []
-    error = attempt(
-        lambda: services.set_unwilling(current_session(), actor=current_actor(), year=year, entities=entities)
+    term_form, form = _forms()
+    outcome = submit(
+        form,
+        lambda: services.set_unwilling(
+            current_session(), actor=current_actor(), year=form.year.data, entities=form.entities.data or []
+        ),
     )
-    if error:
-        show_errors(unwilling_form, error)
-        return _page(term_form, unwilling_form, error.status)
-    flash(_("Saved who will not chair in %(year)s.", year=year))
-    return redirect(url_for("rotation.index"))
+    done = _("Saved who will not chair in %(year)s.", year=form.year.data)
+    return outcome.redirect(url_for("rotation.index"), done) or _page(term_form, form, outcome.status)

@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from icat.core.text import text_problem
 from icat.meetings import recurrence
@@ -90,6 +90,10 @@ class MeetingForm(FlaskForm):
     description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=LIMITS["description"]), LINES])
     version = HiddenField()
 
+    def edited_version(self) -> int | None:
+        """The version the form was filled from (None on a new meeting)."""
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
     def to_fields(self) -> dict[str, Any]:
         """The service's keyword arguments. Local times become aware instants in the chosen
         zone; an unknown zone is left for the service to name (UTC stands in meanwhile)."""
@@ -149,13 +153,23 @@ class RsvpForm(FlaskForm):
     entity = SelectField(_l("For"), choices=[])
     response = RadioField(_l("Will you attend?"), choices=_choices(RESPONSE_LABELS), validators=[DataRequired()])
 
+    def to_fields(self) -> dict[str, Any]:
+        """``participation.give_rsvp``'s keyword arguments."""
+        return {"entity": self.entity.data, "response": self.response.data}
+
 
 class DocumentForm(FlaskForm):
     """Only the CSRF token: the file comes as ``request.files['file']``."""
 
 
 class FollowForm(FlaskForm):
-    """Only the CSRF token."""
+    """The follow button: what it asks for ("on" follows, "off" stops following), so the
+    answer does not depend on what the page showed when another tab already changed it."""
+
+    state = HiddenField(validators=[AnyOf(("on", "off"))])
+
+    def wants_following(self) -> bool:
+        return self.state.data == "on"
 
 
 class ProposalActionForm(FlaskForm):
@@ -172,3 +186,7 @@ class DeclineForm(ProposalActionForm):
     reason = TextAreaField(
         _l("Why (optional, shown to the proposer)"), validators=[Length(max=LIMITS["cancel_reason"]), LINES]
     )
+
+    def to_fields(self) -> dict[str, Any]:
+        """``proposals.decline_proposal``'s keyword arguments."""
+        return {"reason": self.reason.data or "", "version": self.version_number()}

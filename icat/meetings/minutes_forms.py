@@ -111,6 +111,10 @@ class AgendaForm(FlaskForm):
     def edited_version(self) -> int | None:
         return _version(self.version)
 
+    def to_fields(self) -> dict[str, Any]:
+        """``minutes.set_agenda``'s keyword arguments: the kept rows and the version edited."""
+        return {"items": self.to_items(), "version": self.edited_version()}
+
 
 class ActionRowForm(Form):
     """One action item: what, which entity owns it, by when, and whether it is done."""
@@ -161,14 +165,20 @@ class MinutesForm(FlaskForm):
         self.version.data = str(meeting.version)
 
     def to_fields(self) -> dict[str, Any]:
-        """``records.record_minutes``'s keyword arguments, blank and removed rows left out."""
+        """``minutes.record_minutes``'s keyword arguments, blank and removed rows left out,
+        with the version edited."""
         actions = [
             ActionInput(text=row.text.data, owner=row.owner.data or None, due_on=row.due_on.data, done=row.done.data)
             for row in self.action_items
             if row.form.used()
         ]
         decisions = [d.data for d in self.decisions if not _blank(d.data)]
-        return {"text": self.text.data or "", "decisions": decisions, "action_items": actions}
+        return {
+            "text": self.text.data or "",
+            "decisions": decisions,
+            "action_items": actions,
+            "version": self.edited_version(),
+        }
 
     def edited_version(self) -> int | None:
         return _version(self.version)

@@ -106,3 +106,11 @@ def unfollow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
     session.flush()
     outbox.record(session, MeetingUnfollowed(meeting_id=meeting.id, user_id=actor.user_id), actor=actor)
     return True
+
+
+def set_following(session: Session, *, actor: Actor, meeting_id: int, following: bool) -> bool:
+    """Follow the meeting (``following``) or stop following it: the meeting page's one button,
+    which says which it wants, so posting it twice does not undo it. Returns False when it
+    was so already. Raises and emits as ``follow`` and ``unfollow`` do."""
+    change = follow if following else unfollow
+    return change(session, actor=actor, meeting_id=meeting_id)

@@ -5,20 +5,17 @@ Routes stay thin (DESIGN §11.1): parse with a schema, call one service, dump or
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import marshmallow
 from flask import Response, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
-from icat.core.errors import BadRequest, DomainError, Forbidden, Unauthorized, ValidationError
+from icat.core.errors import BadRequest, ValidationError
 from icat.core.uow import transactional as _transactional
-from icat.core.uow import unit_of_work
 from icat.extensions import db
 
 
@@ -163,30 +160,3 @@ def page(items: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]
         return items, None
     items = items[:limit]
     return items, encode_cursor(key(items[-1]))
-
-
-def attempt(action: Callable[[], Any]) -> DomainError | None:
-    """Run a form's service call in its own unit of work.
-
-    Returns the rule violation (after rolling back) so the page can show it beside the
-    fields; 401 and 403 are not the form's business and propagate to the error pages.
-    """
-    try:
-        with unit_of_work(current_session()):
-            action()
-    except (Unauthorized, Forbidden):
-        raise
-    except DomainError as error:
-        return error
-    return None
-
-
-def show_errors(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's per-field messages on the matching form fields (others on the form)."""
-    aliases = aliases or {}
-    for name, problems in error.fields.items():
-        field = getattr(form, aliases.get(name, name), None)
-        target = field.errors if field is not None else form.form_errors
-        target.extend(problems if isinstance(problems, list) else [str(problems)])
-    if not error.fields:
-        form.form_errors.append(error.message)

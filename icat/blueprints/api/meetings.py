@@ -53,6 +53,7 @@ from icat.web.http import (
     page,
     transactional,
 )
+from icat.web.uploads import document_upload
 
 
 @bp.get("/meetings")
@@ -128,11 +129,7 @@ def meetings_update(meeting_id: int) -> Response:
 def meetings_cancel(meeting_id: int) -> Response:
     data = load_json(CancelSchema()) if request.get_data() else {"reason": ""}
     meeting = services.cancel_meeting(
-        current_session(),
-        actor=current_actor(),
-        meeting_id=meeting_id,
-        reason=data["reason"],
-        version=action_version(data),
+        current_session(), actor=current_actor(), meeting_id=meeting_id, reason=data["reason"], **_version(data)
     )
     return json_response(dump_meeting(meeting), version=meeting.version)
 
@@ -311,17 +308,8 @@ def storage_root() -> Path:
 @requires(STAFF, "upload documents")
 @transactional
 def documents_upload(meeting_id: int) -> Response:
-    upload = request.files.get("file")
-    if upload is None:
-        raise ValidationError("Send the document as multipart/form-data field 'file'.", fields={"file": ["Required."]})
     doc = documents.attach_document(
-        current_session(),
-        actor=current_actor(),
-        meeting_id=meeting_id,
-        filename=upload.filename or "",
-        content=upload.read(current_app.config["DOCUMENT_MAX_BYTES"] + 1),
-        storage_root=storage_root(),
-        max_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
+        current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
     )
     body = {"id": doc.id, "filename": doc.filename, "content_type": doc.content_type, "size": doc.size}
     response = json_response(body | {"sha256": doc.sha256}, 201)
