@@ -36,7 +36,7 @@ from icat.core.actor import SYSTEM
 from icat.extensions import db
 from icat.meetings import services as meetings
 from icat.notifications.compose import MailSettings, renderer
-from icat.notifications.dispatch import Claimed, DispatchConfig, claim
+from icat.notifications.dispatch import ClaimedDelivery, DispatchConfig, claim
 from icat.notifications.models import Delivery
 from icat.registry import services as registry
 from icat.scheduler import relay_outbox
@@ -161,7 +161,7 @@ def _bare_loops(app, factory: sessionmaker[Session], port: int, user_id: int, me
     render = renderer(MailSettings.from_config(app.config), render_template)
     row = _rows(0, 1, True, user_id, meeting_ids)[0]
     fields = ("key", "kind", "user_id", "email", "params", "not_after", "attempts")
-    item = Claimed(id=0, **{k: row[k] for k in fields}, last_error=None)
+    item = ClaimedDelivery(id=0, **{k: row[k] for k in fields}, last_error=None)
     with app.app_context(), factory() as session:
         message = render(session, [item])(item)
     built = message_from_bytes(message.data, policy=email_policy)

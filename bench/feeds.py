@@ -29,7 +29,7 @@ from bench import ics_by_hand
 from icat import create_app
 from icat.calendar import feeds
 from icat.calendar.cache import BLOCKS, BODIES
-from icat.calendar.queries import MeetingFilter
+from icat.calendar.queries import FeedFilter
 from icat.core.actor import SYSTEM
 from icat.extensions import db
 from icat.meetings.models import Meeting
@@ -39,7 +39,7 @@ from icat.observances.reference import reference_observances
 MEETINGS = 10_000
 BASE_URL = "http://127.0.0.1"
 SITE = feeds.Site(host="127.0.0.1", base_url=BASE_URL)
-SPEC = feeds.FeedSpec("public:en", "ICAT: public meetings and observances", MeetingFilter())
+SPEC = feeds.FeedSpec("public:en", "ICAT: public meetings and observances", FeedFilter())
 FEED = "/calendar/icat.ics"
 ROOT = Path(__file__).resolve().parent.parent
 ZONES = ("Europe/Vienna", "America/New_York", "Europe/Zurich", "UTC")

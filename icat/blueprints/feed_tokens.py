@@ -9,7 +9,7 @@ from flask_login import login_required
 from icat.calendar import services
 from icat.calendar.forms import FeedTokenForm, RevokeForm
 from icat.calendar.queries import feed_tokens
-from icat.meetings.models import KINDS
+from icat.meetings.models import MEETING_KINDS
 from icat.web.auth import current_actor, current_db_user
 from icat.web.http import current_session
 from icat.web.links import feed_links
@@ -27,7 +27,7 @@ def _page(form: FeedTokenForm, created: dict[str, str] | None = None, status: in
         created=created,
         public=feed_links("calendar.icat_feed"),
         observances=feed_links("calendar.observances_feed"),
-        kinds=[(kind, feed_links("calendar.kind_feed", kind=kind)) for kind in KINDS],
+        kinds=[(kind, feed_links("calendar.kind_feed", kind=kind)) for kind in MEETING_KINDS],
     )
     return html, status
 

@@ -30,7 +30,7 @@ from icat.meetings.forms import (
     choices,
 )
 from icat.meetings.markdown import render as markdown
-from icat.meetings.models import KINDS, Meeting
+from icat.meetings.models import MEETING_KINDS, Meeting
 from icat.meetings.month import Month, month_view
 from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
@@ -76,7 +76,7 @@ def _month(args: dict[str, Any], today: date) -> Month:
 def _filters(args: dict[str, Any]) -> dict[str, Any]:
     """The calendar's filters, feed links and buttons."""
     return {
-        "kinds": KINDS,
+        "kinds": MEETING_KINDS,
         "entities": list_entities(current_session(), EntityFilter()),
         "feed": _feed(args),
         "can_edit": _can_edit(),
@@ -150,7 +150,7 @@ def _form_page(outcome: Outcome[object], meeting_id: int | None, proposing: bool
     return page, outcome.status
 
 
-SUBMITTED = {
+SUBMITTED_MESSAGES = {
     "scheduled": _l("Meeting scheduled."),
     "proposed": _l("Meeting proposed: the secretariat confirms or declines it."),
 }
@@ -167,7 +167,7 @@ def new() -> ResponseOrPage:
         lambda: proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()),
         aliases=FIELD_MAP,
     )
-    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), SUBMITTED[status])
+    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), SUBMITTED_MESSAGES[status])
     return made or _form_page(outcome, None, proposing=status == "proposed")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from icat.accounts import queries as account_queries
-from icat.registry.models import CATEGORIES, KINDS
+from icat.registry.models import CATEGORIES, ENTITY_KINDS
 from icat.registry.queries import EntityFilter, get_entity, list_entities
 from icat.registry.schemas import EntityListArgsSchema
 from icat.web.auth import current_actor
@@ -19,7 +19,7 @@ def entities() -> str:
     args = load_args(EntityListArgsSchema())
     flt = EntityFilter(args.get("kind"), args.get("category"), args.get("working_group"))
     rows = list_entities(current_session(), flt)
-    return render_template("registry/list.html", entities=rows, flt=flt, kinds=KINDS, categories=CATEGORIES)
+    return render_template("registry/list.html", entities=rows, flt=flt, kinds=ENTITY_KINDS, categories=CATEGORIES)
 
 
 @bp.get("/entities/<acronym>")

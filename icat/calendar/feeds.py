@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from icat.calendar import queries, render
 from icat.calendar.cache import BLOCKS, BODIES
-from icat.calendar.queries import MeetingFilter, MeetingKey, State
+from icat.calendar.queries import FeedFilter, MeetingKey, State
 from icat.calendar.zones import vtimezone
 from icat.core.errors import Conflict
 from icat.core.text import text_problem
@@ -39,7 +39,7 @@ class FeedSpec:
 
     key: str
     name: str
-    meetings: MeetingFilter | None = field(default_factory=MeetingFilter)
+    meetings: FeedFilter | None = field(default_factory=FeedFilter)
     observances: bool = True
 
 
@@ -192,7 +192,7 @@ def _guarded(meeting: Meeting, overrides: Sequence[OccurrenceOverride], site: Si
 
 
 def _meeting_blocks(
-    session: Session, keys: list[MeetingKey], flt: MeetingFilter, site: Site, scope: str, today: date
+    session: Session, keys: list[MeetingKey], flt: FeedFilter, site: Site, scope: str, today: date
 ) -> list[tuple[MeetingKey, bytes]]:
     """(key, block) of each meeting that renders, in feed order; a row that does not is
     left out (and not cached, so a fixed row comes back with its next version)."""

@@ -22,7 +22,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
-class MeetingFilter:
+class FeedFilter:
     """Which meetings a feed carries. ``viewer``: a private feed's owner, whose role and
     entity decide what it carries; None: public meetings only."""
 
@@ -79,7 +79,7 @@ def _invites(entity_id: int | None) -> sa.ColumnElement[bool]:
     return sa.exists().where(*pair)
 
 
-def _where(flt: MeetingFilter, today: date) -> list[sa.ColumnElement[bool]]:
+def _where(flt: FeedFilter, today: date) -> list[sa.ColumnElement[bool]]:
     """Filters of a feed. Cancelled meetings stay 30 days (counted in whole days, so the
     result changes at most once a day); rows known only to the month or year are left out;
     proposals never come in, whoever's feed it is: they are not on anyone's calendar yet."""
@@ -101,7 +101,7 @@ def _where(flt: MeetingFilter, today: date) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
-def meeting_keys(session: Session, flt: MeetingFilter, today: date) -> list[MeetingKey]:
+def meeting_keys(session: Session, flt: FeedFilter, today: date) -> list[MeetingKey]:
     """The feed's meetings in order, as keys only (one query). A moved or cancelled
     occurrence touches its meeting (``meetings.services.touch``), so version and
     ``updated_at`` cover the overrides too."""
@@ -111,7 +111,7 @@ def meeting_keys(session: Session, flt: MeetingFilter, today: date) -> list[Meet
 
 
 def meetings_by_id(
-    session: Session, ids: Sequence[int], flt: MeetingFilter, today: date
+    session: Session, ids: Sequence[int], flt: FeedFilter, today: date
 ) -> list[tuple[Meeting, list[OccurrenceOverride]]]:
     """Full rows of the given meetings of a feed, each with its overrides: two queries
     whatever their number. Beyond a thousand ids the feed's own filter replaces the IN list."""
@@ -129,7 +129,7 @@ def meetings_by_id(
 
 def live_meetings(session: Session, today: date) -> list[tuple[Meeting, list[OccurrenceOverride]]]:
     """Every meeting some feed carries (any visibility), with its overrides: two queries."""
-    everyone = MeetingFilter(viewer=Actor(user_id=0, label="problems page", role="admin"))
+    everyone = FeedFilter(viewer=Actor(user_id=0, label="problems page", role="admin"))
     ids = list(session.scalars(sa.select(Meeting.id).where(*_where(everyone, today)).order_by(Meeting.id)))
     return sorted(meetings_by_id(session, ids, everyone, today), key=lambda pair: pair[0].id) if ids else []
 

@@ -14,10 +14,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from icat.calendar.feeds import FeedSpec
-from icat.calendar.queries import MeetingFilter
+from icat.calendar.queries import FeedFilter
 from icat.core.actor import Actor
 from icat.core.errors import NotFound
-from icat.meetings.models import KINDS
+from icat.meetings.models import MEETING_KINDS
 from icat.registry.models import UN_LANGUAGES, Entity
 
 
@@ -55,10 +55,10 @@ def observances(asked_lang: str | None) -> FeedSpec:
 
 def kind(asked_lang: str | None, code: str, label: str) -> FeedSpec:
     """One meeting kind's public meetings; NotFound for a kind that does not exist."""
-    if code not in KINDS:
+    if code not in MEETING_KINDS:
         raise NotFound(_("No meeting kind %(kind)s.", kind=code))
     lang = _lang(asked_lang)
-    return FeedSpec(_key(lang, "kind", code), _name(lang, "kind", label), MeetingFilter(kind=code), observances=False)
+    return FeedSpec(_key(lang, "kind", code), _name(lang, "kind", label), FeedFilter(kind=code), observances=False)
 
 
 def entity(asked_lang: str | None, row: Entity) -> FeedSpec:
@@ -67,7 +67,7 @@ def entity(asked_lang: str | None, row: Entity) -> FeedSpec:
     return FeedSpec(
         _key(lang, "entity", row.id),
         _name(lang, "entity", row.acronym),
-        MeetingFilter(entity_id=row.id),
+        FeedFilter(entity_id=row.id),
         observances=False,
     )
 
@@ -77,4 +77,4 @@ def private(asked_lang: str | None, viewer: Actor) -> FeedSpec:
     of either gives a new ETag."""
     lang = _lang(asked_lang)
     key = _key(lang, "private", viewer.user_id, viewer.role, viewer.entity_id)
-    return FeedSpec(key, _name(lang, "private"), MeetingFilter(viewer=viewer))
+    return FeedSpec(key, _name(lang, "private"), FeedFilter(viewer=viewer))

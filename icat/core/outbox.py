@@ -125,7 +125,7 @@ class RelayConfig:
 
 
 @dataclass(frozen=True)
-class Claimed:
+class ClaimedEvent:
     """A leased outbox row, read once at claim time."""
 
     id: int
@@ -135,7 +135,7 @@ class Claimed:
     occurred_at: datetime  # when the change happened, however late the relay runs
 
 
-def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
+def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[ClaimedEvent]:
     """Lease up to ``batch_size`` due rows to this worker and return them, oldest first
     (``core.leases.claim``: concurrent workers take disjoint rows without waiting)."""
     now = clock.now()
@@ -152,7 +152,7 @@ def claim(session_factory: SessionFactory, cfg: RelayConfig) -> list[Claimed]:
             now=now,
         )
         session.commit()
-        return sorted((Claimed(*row[:4], _aware(row[4])) for row in rows), key=lambda c: c.id)
+        return sorted((ClaimedEvent(*row[:4], _aware(row[4])) for row in rows), key=lambda c: c.id)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -186,7 +186,7 @@ def _run_handler(session_factory: SessionFactory, event_id: int, event: Event, h
         session.commit()
 
 
-def _mark_processed(session_factory: SessionFactory, rows: list[Claimed]) -> int:
+def _mark_processed(session_factory: SessionFactory, rows: list[ClaimedEvent]) -> int:
     """One UPDATE per claim: if the worker dies before it, the rows are claimed again and
     their handlers are skipped by their run rows, so nothing runs twice. A row whose lease
     another worker took over meanwhile is left to that worker to settle. Returns how many
@@ -220,7 +220,7 @@ def _record_failure(session_factory: SessionFactory, event_id: int, error: str, 
         return outcome
 
 
-def _run_all(session_factory: SessionFactory, row: Claimed, handlers: HandlerTable) -> str | None:
+def _run_all(session_factory: SessionFactory, row: ClaimedEvent, handlers: HandlerTable) -> str | None:
     """Run every handler for one row; returns the error text, or None when all succeeded."""
     try:
         event = event_class(row.type).from_payload(row.payload)
@@ -237,7 +237,7 @@ def _run_all(session_factory: SessionFactory, row: Claimed, handlers: HandlerTab
 
 
 def process(
-    session_factory: SessionFactory, rows: list[Claimed], handlers: HandlerTable, cfg: RelayConfig
+    session_factory: SessionFactory, rows: list[ClaimedEvent], handlers: HandlerTable, cfg: RelayConfig
 ) -> RelayStats:
     """Run the handlers of claimed rows, then settle them: processed, retried or failed."""
     stats, done = RelayStats(claimed=len(rows)), []

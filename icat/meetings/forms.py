@@ -28,7 +28,7 @@ from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.rules import LIMITS
 
-KIND_LABELS = {
+MEETING_KIND_LABELS = {
     "working_group": _l("Working group meeting"),
     "principals": _l("Principals meeting"),
     "coordination_call": _l("Coordination call"),
@@ -75,7 +75,7 @@ FIELD_MAP = {"starts_at": "starts", "ends_at": "ends"}
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"]), LINE])
-    kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS))
+    kind = SelectField(_l("Kind"), choices=_choices(MEETING_KIND_LABELS))
     starts = DateTimeLocalField(_l("Starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends = DateTimeLocalField(_l("Ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     timezone = StringField(_l("Time zone"), default="Europe/Vienna", validators=[DataRequired(), Length(max=64), LINE])

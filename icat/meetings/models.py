@@ -17,7 +17,7 @@ from icat.accounts.models import User
 from icat.core.db import Base, JSONType
 from icat.registry.models import Entity
 
-KINDS = ("working_group", "principals", "coordination_call", "briefing", "other")
+MEETING_KINDS = ("working_group", "principals", "coordination_call", "briefing", "other")
 VISIBILITIES = ("public", "members", "restricted")
 # "proposed": asked for by a co-chair's focal point, waiting for the secretariat; on no
 # calendar, in no feed, with no reminders until confirmed (``icat.meetings.proposals``).
@@ -100,7 +100,7 @@ class Meeting(Base):
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposed_by])
 
     __table_args__ = (
-        sa.CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        sa.CheckConstraint(f"kind IN {MEETING_KINDS!r}", name="kind"),
         sa.CheckConstraint(f"visibility IN {VISIBILITIES!r}", name="visibility"),
         sa.CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         sa.CheckConstraint(f"date_precision IN {PRECISIONS!r}", name="date_precision"),

@@ -13,7 +13,7 @@ from icalendar.prop import vDuration
 
 from icat.core.text import text_problem
 from icat.meetings import recurrence
-from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, VISIBILITIES
+from icat.meetings.models import MEETING_KINDS, PRECISIONS, RESPONSES, VISIBILITIES
 
 LIMITS = {
     "title": 200,
@@ -33,7 +33,7 @@ LIMITS = {
 MULTILINE = frozenset({"description", "note", "agenda_notes", "minutes", "decision", "cancel_reason"})
 MAX_REMINDERS = 10
 MAX_REMINDER_OFFSET = timedelta(days=365)
-CHOICES = {"kind": KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
+CHOICES = {"kind": MEETING_KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
 
 Errors = dict[str, list[str]]
 

@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from icat.core.fields import Text
 from icat.meetings.documents import TYPES as DOCUMENT_TYPES
-from icat.meetings.models import KINDS, PRECISIONS, RESPONSES, STATUSES, VISIBILITIES
+from icat.meetings.models import MEETING_KINDS, PRECISIONS, RESPONSES, STATUSES, VISIBILITIES
 from icat.meetings.proposals import SUBMITTED
 from icat.meetings.rules import LIMITS, MAX_REMINDERS, MULTILINE
 from icat.registry.models import CONFIDENCE
@@ -28,7 +28,7 @@ class MeetingFieldsSchema(Schema):
     """Fields a client may set on a meeting (create; patch loads them partially)."""
 
     title = _text("title", required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
     description = _text("description", load_default="")
     starts_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
     ends_at = fields.AwareDateTime(required=True)
@@ -167,7 +167,7 @@ class MeetingListArgsSchema(Schema):
 
     from_ = _window_field(data_key="from")
     to = _window_field()
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
     entity = fields.String(validate=validate.Length(1, 20))
     status = fields.String(validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
@@ -282,6 +282,6 @@ class CalendarArgsSchema(Schema):
 
     year = fields.Integer(validate=validate.Range(1900, 2200))
     month = fields.Integer(validate=validate.Range(1, 12))
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(MEETING_KINDS))
     entity = fields.String(validate=validate.Length(1, 20))
     view = fields.String(validate=validate.OneOf(("month", "list")), load_default="month")

@@ -25,7 +25,7 @@ from icat.meetings.models import Meeting
 from icat.meetings.recurrence import series_end
 from icat.registry.models import Entity
 
-EDITABLE = (
+MEETING_EDITABLE = (
     "title",
     "kind",
     "description",
@@ -182,13 +182,13 @@ def update_meeting(
     changed, else MeetingUpdated; nothing when nothing changed.
     """
     meeting = _load_editable(session, actor, meeting_id, version)
-    edits.refuse_unknown(changes, EDITABLE)
+    edits.refuse_unknown(changes, MEETING_EDITABLE)
     if meeting.status == "cancelled":
         raise Conflict("A cancelled meeting cannot be changed.")
     changes = _in_utc(changes)
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
-    merged = {k: changes.get(k, _current(meeting, k)) for k in EDITABLE}
+    merged = {k: changes.get(k, _current(meeting, k)) for k in MEETING_EDITABLE}
     entities = _validate(session, merged, None if actor.role in STAFF else proposal_years(session, actor))
     if "invitees" in changes:
         changes = {**changes, "invitees": entities}
@@ -205,7 +205,7 @@ def _load_editable(session: Session, actor: Actor, meeting_id: int, version: int
 
 def _apply(session: Session, actor: Actor, meeting: Meeting, changes: dict[str, Any]) -> None:
     old_start, old_end = meeting.starts_at, meeting.ends_at
-    diff = edits.apply_changes(meeting, changes, EDITABLE, to_json=_json)
+    diff = edits.apply_changes(meeting, changes, MEETING_EDITABLE, to_json=_json)
     if not diff:
         return
     if set(diff) & set(CALENDAR_FIELDS):

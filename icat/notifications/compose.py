@@ -29,7 +29,7 @@ from icat.accounts.models import User
 from icat.calendar.render import FOOTER, PRODID, assemble, meeting_block
 from icat.core import clock
 from icat.meetings.models import Meeting
-from icat.notifications.dispatch import Claimed, Outgoing, Renderer
+from icat.notifications.dispatch import ClaimedDelivery, Outgoing, Renderer
 from icat.observances.labels import STEP_LABELS
 
 
@@ -42,7 +42,7 @@ def _when(iso: str, zone: str, locale: str) -> str:
     return format_datetime(datetime.fromisoformat(iso), "full", tzinfo=ZoneInfo(zone), locale=locale)
 
 
-def _subject(row: Claimed) -> str:
+def _subject(row: ClaimedDelivery) -> str:
     title = row.params.get("title", "")
     if row.kind == "campaign_step":
         step = STEP_LABELS.get(row.params["step"], row.params["step"])
@@ -94,7 +94,7 @@ def itip(
     return parsed.to_ical()
 
 
-def _context(row: Claimed, user: User | None, base_url: str) -> dict[str, Any]:
+def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str, Any]:
     locale, zone = (user.locale, user.timezone) if user else ("en", "UTC")
     params = row.params
     context: dict[str, Any] = {"p": params, "link": f"{base_url}/meetings/{params.get('meeting_id', '')}"}
@@ -193,13 +193,13 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
     base_url, sender = settings.base_url, settings.sender
     host = urlsplit(base_url).hostname or "localhost"
 
-    def for_batch(session: Session, items: list[Claimed]) -> Callable[[Claimed], Outgoing]:
+    def for_batch(session: Session, items: list[ClaimedDelivery]) -> Callable[[ClaimedDelivery], Outgoing]:
         users = _by_id(session, User, {i.user_id for i in items if i.user_id})
         meetings = _by_id(session, Meeting, {i.params["meeting_id"] for i in items if i.params.get("meeting_id")})
         texts: dict[tuple[Any, ...], bytes] = {}
         stamp = clock.now()  # DTSTAMP: this batch is being sent now
 
-        def ics(item: Claimed, method: str, email: str) -> bytes | None:
+        def ics(item: ClaimedDelivery, method: str, email: str) -> bytes | None:
             meeting = meetings.get(item.params.get("meeting_id"))
             if meeting is None:
                 return None
@@ -214,7 +214,7 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
                 stamp=stamp,
             )
 
-        def text(item: Claimed, user: User | None, email: str) -> bytes:
+        def text(item: ClaimedDelivery, user: User | None, email: str) -> bytes:
             method = METHODS.get(item.kind)
             with force_locale(user.locale if user else "en"):
                 subject = _subject(item)
@@ -222,7 +222,7 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
             invite = ics(item, method, email) if method else None
             return _prototype(subject, sender, body, invite, method or "")
 
-        def render(item: Claimed) -> Outgoing:
+        def render(item: ClaimedDelivery) -> Outgoing:
             user = users.get(item.user_id)
             # The person's address now, not when the reminder was planned (it may have changed).
             email = (user.email if user else item.email) or ""

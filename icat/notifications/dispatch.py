@@ -38,7 +38,7 @@ DELIVERIES, NOTICES = Delivery.__table__, Notice.__table__
 
 
 @dataclass(frozen=True)
-class Claimed:
+class ClaimedDelivery:
     """A leased delivery as the claim returned it: all that rendering and settling read."""
 
     id: int
@@ -52,7 +52,7 @@ class Claimed:
     last_error: str | None
 
 
-CLAIMED_COLUMNS = [DELIVERIES.c[f.name] for f in fields(Claimed)]
+CLAIMED_COLUMNS = [DELIVERIES.c[f.name] for f in fields(ClaimedDelivery)]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Outgoing:
 
 
 # Given a batch (and a session to look things up), a function rendering each of its rows.
-Renderer = Callable[[Session, list[Claimed]], Callable[[Claimed], Outgoing]]
+Renderer = Callable[[Session, list[ClaimedDelivery]], Callable[[ClaimedDelivery], Outgoing]]
 
 
 class Mailer(Protocol):
@@ -98,7 +98,7 @@ class DispatchStats:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
-def claim(engine: sa.Engine, cfg: DispatchConfig) -> tuple[str, list[Claimed]]:
+def claim(engine: sa.Engine, cfg: DispatchConfig) -> tuple[str, list[ClaimedDelivery]]:
     """Lease up to ``batch_size`` due rows (oldest due first) as ``sending``; returns the claim
     token and rows (``core.leases.claim``, which returns the columns the send path reads).
 
@@ -121,7 +121,7 @@ def claim(engine: sa.Engine, cfg: DispatchConfig) -> tuple[str, list[Claimed]]:
             )
         )
     rows.sort(key=lambda r: (r.due_at, r.id))
-    return token, [Claimed(**{f.name: getattr(r, f.name) for f in fields(Claimed)}) for r in rows]
+    return token, [ClaimedDelivery(**{f.name: getattr(r, f.name) for f in fields(ClaimedDelivery)}) for r in rows]
 
 
 def _mark_statements() -> tuple[sa.Executable, sa.Executable]:
@@ -209,7 +209,7 @@ class _Recorder:
 
 
 def _settle(
-    conn: sa.Connection, token: str, item: Claimed, status: str, error: str, retry_at: datetime | None = None
+    conn: sa.Connection, token: str, item: ClaimedDelivery, status: str, error: str, retry_at: datetime | None = None
 ) -> None:
     """Leave ``sending`` without sending: skipped or failed for good, or (``retry_at``) back
     to pending until then. Only a row this claim still holds: never undo another worker's."""
@@ -229,7 +229,7 @@ def _settle(
         )
 
 
-def _retry_or_fail(conn: sa.Connection, token: str, item: Claimed, error: str, cfg: DispatchConfig) -> str:
+def _retry_or_fail(conn: sa.Connection, token: str, item: ClaimedDelivery, error: str, cfg: DispatchConfig) -> str:
     attempts = item.attempts + 1
     if attempts >= cfg.max_attempts:
         _settle(conn, token, item, "failed", error)
@@ -239,7 +239,7 @@ def _retry_or_fail(conn: sa.Connection, token: str, item: Claimed, error: str, c
     return "retried"
 
 
-def stale_reason(item: Claimed) -> str | None:
+def stale_reason(item: ClaimedDelivery) -> str | None:
     """Why a row must not be sent now, or None."""
     if item.not_after is not None and clock.now() >= item.not_after:
         return "too late: the event it announces has started"
@@ -254,11 +254,11 @@ class _Batch:
     recorder: _Recorder
     token: str
     mailer: Mailer
-    render: Callable[[Claimed], Outgoing]
+    render: Callable[[ClaimedDelivery], Outgoing]
     cfg: DispatchConfig
 
 
-def _deliver_one(batch: _Batch, item: Claimed) -> str:
+def _deliver_one(batch: _Batch, item: ClaimedDelivery) -> str:
     conn, token, cfg = batch.conn, batch.token, batch.cfg
     if reason := stale_reason(item):
         log.info("delivery %s skipped: %s", item.key, reason)
@@ -320,7 +320,7 @@ def _recorder(engine: sa.Engine, token: str) -> Iterator[_Recorder]:
         recorder.close()
 
 
-def _send_batch(batch: _Batch, items: list[Claimed]) -> DispatchStats:
+def _send_batch(batch: _Batch, items: list[ClaimedDelivery]) -> DispatchStats:
     stats, lease = (
         DispatchStats(claimed=len(items)),
         _Lease(batch.conn, batch.token, [i.id for i in items], batch.cfg.lease_seconds),

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from icat.core.db import Base, JSONType
+from icat.registry.models import CONFIDENCE  # one vocabulary for every fact's confidence
 
-CONFIDENCE = ("high", "medium", "low", "unconfirmed")
 STEP_KEYS = ("theme_agreed", "draft_statement_circulated", "endorsement_deadline", "translations_ready", "the_day")
 
 

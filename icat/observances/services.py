@@ -16,7 +16,7 @@ from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import get_observance
 from icat.registry.sources import fill_tiers
 
-EDITABLE = ("name", "names", "description", "sources", "confidence", "themes", "steps")
+OBSERVANCE_EDITABLE = ("name", "names", "description", "sources", "confidence", "themes", "steps")
 THEME_FIELDS = ("theme", "note", "sources", "confidence", "wording_confidence")
 
 
@@ -91,9 +91,9 @@ def update_observance(
     require_role(actor, STAFF, "change observances")
     observance = get_observance(session, slug)
     edits.check_version(observance, version, label=slug)
-    edits.refuse_unknown(changes, EDITABLE)
+    edits.refuse_unknown(changes, OBSERVANCE_EDITABLE)
     plain = {k: v for k, v in changes.items() if k not in ("themes", "steps")}
-    diff = edits.apply_changes(observance, plain, EDITABLE)
+    diff = edits.apply_changes(observance, plain, OBSERVANCE_EDITABLE)
     diff |= _apply_themes(observance, changes.get("themes", []))
     diff |= _apply_steps(observance, changes.get("steps", []))
     if not diff:

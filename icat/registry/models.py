@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from icat.core.db import Base, JSONType
 
-KINDS = ("member", "partner")
+ENTITY_KINDS = ("member", "partner")
 CATEGORIES = (
     "un_secretariat",
     "un_agency_fund_programme",
@@ -50,7 +50,7 @@ class Entity(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (
-        sa.CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        sa.CheckConstraint(f"kind IN {ENTITY_KINDS!r}", name="kind"),
         sa.CheckConstraint(f"category IN {CATEGORIES!r}", name="category"),
         sa.CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on", name="dates"),
     )

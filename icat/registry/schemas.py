@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from icat.core.fields import Text
-from icat.registry.models import CATEGORIES, CONFIDENCE, KINDS, UN_LANGUAGES
+from icat.registry.models import CATEGORIES, CONFIDENCE, ENTITY_KINDS, UN_LANGUAGES
 from icat.registry.sources import TIERS
 
 ACRONYM = validate.Regexp(
@@ -33,7 +33,7 @@ class EntityFieldsSchema(Schema):
         values=Text(validate=validate.Length(1, 300)),
         load_default=dict,
     )
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(ENTITY_KINDS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     joined_year = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1945, 2100))
     joined_on = fields.Date(allow_none=True, load_default=None)
@@ -71,7 +71,7 @@ class EntityListArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # tolerate cache-busting and tracking parameters
 
-    kind = fields.String(validate=validate.OneOf(KINDS))
+    kind = fields.String(validate=validate.OneOf(ENTITY_KINDS))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     working_group = fields.Boolean()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))

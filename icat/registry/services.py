@@ -17,7 +17,7 @@ from icat.registry.models import Entity
 from icat.registry.queries import get_entity
 from icat.registry.sources import fill_tiers
 
-EDITABLE = (
+ENTITY_EDITABLE = (
     "name",
     "names",
     "kind",
@@ -79,10 +79,10 @@ def update_entity(
     require_role(actor, STAFF, "change entities")
     entity = get_entity(session, acronym)
     edits.check_version(entity, version, label=acronym)
-    edits.refuse_unknown(changes, EDITABLE)
+    edits.refuse_unknown(changes, ENTITY_EDITABLE)
     merged = {k: changes.get(k, getattr(entity, k)) for k in ("joined_on", "joined_year", "left_on")}
     _check_dates(**merged)
-    diff = edits.apply_changes(entity, changes, EDITABLE, to_json=_json_value)
+    diff = edits.apply_changes(entity, changes, ENTITY_EDITABLE, to_json=_json_value)
     if not diff:
         return entity
     entity.updated_at = clock.now()

@@ -12,7 +12,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from icat.core.errors import NotFound
-from icat.meetings.forms import KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
+from icat.meetings.forms import MEETING_KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
 
 # What converting a stored time can raise: OverflowError near year 1 or 9999, and
 # ZoneInfoNotFoundError (a KeyError) or ValueError for a zone name tzdata does not know.
@@ -84,7 +84,7 @@ def register_filters(app: Flask) -> None:
             "viewer_zone_name": lambda: str(get_timezone()),
             "time_span": time_span,
             "precision_note": _precision_note,
-            "meeting_kind_label": lambda code: KIND_LABELS.get(code, code),
+            "meeting_kind_label": lambda code: MEETING_KIND_LABELS.get(code, code),
             "visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
             "response_label": lambda code: RESPONSE_LABELS.get(code, code),
         }

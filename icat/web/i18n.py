@@ -14,7 +14,7 @@ from icat.observances.labels import CONFIDENCE_LABELS
 from icat.registry import sources
 from icat.registry.models import UN_LANGUAGES
 
-KIND_LABELS = {"member": _l("member"), "partner": _l("partner")}
+ENTITY_KIND_LABELS = {"member": _l("member"), "partner": _l("partner")}
 CATEGORY_LABELS = {
     "un_secretariat": _l("UN Secretariat department or office"),
     "un_agency_fund_programme": _l("UN agency, fund or programme"),
@@ -78,7 +78,7 @@ def _template_helpers() -> dict[str, Any]:
     return {
         "current_locale": str(get_locale() or "en"),
         "current_timezone": str(get_timezone()),
-        "kind_label": lambda code: KIND_LABELS.get(code, code),
+        "kind_label": lambda code: ENTITY_KIND_LABELS.get(code, code),
         "category_label": lambda code: CATEGORY_LABELS.get(code, code),
         "event_label": lambda code: EVENT_LABELS.get(code, code),
         "state_label": lambda code: STATE_LABELS.get(code, code),
