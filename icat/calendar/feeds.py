@@ -29,7 +29,7 @@ from icat.meetings.models import Meeting, OccurrenceOverride
 log = logging.getLogger(__name__)
 
 # Raise when the rendering changes, so cached clients and caches see new ETags.
-FORMAT = "icat-ics-1"
+FORMAT = "icat-ics-2"
 GZIP_SUFFIX = "-gz"
 
 

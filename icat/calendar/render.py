@@ -11,17 +11,26 @@ byte-identical output.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event, vRecur
 
 from icat.calendar.zones import vtimezone
+from icat.meetings import recurrence
 from icat.meetings.models import Meeting, OccurrenceOverride
 from icat.observances.models import Observance
 
 PRODID = "-//ICAT Workspace//Calendar feeds//EN"
 FOOTER = b"END:VCALENDAR\r\n"
+# Said in the description of a meeting known only to the month or year. Translated when
+# rendered: such rows are in no feed (whose blocks are shared between languages), only in
+# a meeting's own file and in mails, each rendered for one reader.
+IMPRECISE = {
+    "month": _l("Only the month is known: the exact dates are not known."),
+    "year": _l("Only the year is known: the exact dates are not known."),
+}
 
 
 def header(name: str, description: str = "") -> bytes:
@@ -57,14 +66,44 @@ def _stamps(event: Event, updated_at: datetime, created_at: datetime | None = No
         event.add("created", created_at.astimezone(UTC))
 
 
+def _day_span(start: datetime, end: datetime, tzid: str) -> tuple[date, date]:
+    """Whole local days: the first, and the day after the last (DTEND is exclusive). An end
+    at local midnight is already exclusive (historical rows end so), any other end time
+    belongs to its day; at least one day."""
+    first, last = _local(start, tzid), _local(end, tzid)
+    after = last.date() if last.time() == time() else last.date() + timedelta(days=1)
+    return first.date(), max(after, first.date() + timedelta(days=1))
+
+
 def _times(event: Event, start: datetime, end: datetime, tzid: str, all_day: bool) -> None:
     if all_day:
-        first, last = _local(start, tzid).date(), _local(end, tzid).date()
+        first, after = _day_span(start, end, tzid)
         event.add("dtstart", first)
-        event.add("dtend", max(last, first) + timedelta(days=1))  # exclusive end
+        event.add("dtend", after)
     else:
         event.add("dtstart", _local(start, tzid))
         event.add("dtend", _local(end, tzid))
+
+
+def _all_day(meeting: Meeting) -> bool:
+    """Rows known only to the day, month or year are all-day spans, never a time of day."""
+    return meeting.date_precision != "minute"
+
+
+def _instant(meeting: Meeting, value: datetime) -> date | datetime:
+    """An occurrence's start as EXDATE and RECURRENCE-ID must give it: of DTSTART's type."""
+    local = _local(value, meeting.timezone)
+    return local.date() if _all_day(meeting) else local
+
+
+def _rule(meeting: Meeting) -> vRecur:
+    """The RRULE; with a date DTSTART, UNTIL must be a date too (RFC 5545 §3.3.10): the
+    local day of the last occurrence."""
+    rule = vRecur.from_ical(str(meeting.recurrence).removeprefix("RRULE:"))
+    if _all_day(meeting) and "UNTIL" in rule:
+        starts = recurrence.starts(str(meeting.recurrence), starts_at=meeting.starts_at, timezone=meeting.timezone)
+        rule["UNTIL"] = [_local(starts[-1], meeting.timezone).date()]
+    return rule
 
 
 def _meeting_event(meeting: Meeting, uid: str, url: str) -> Event:
@@ -73,14 +112,15 @@ def _meeting_event(meeting: Meeting, uid: str, url: str) -> Event:
     _stamps(event, meeting.updated_at, meeting.created_at)
     event.add("sequence", meeting.sequence)
     event.add("summary", meeting.title)
-    _times(event, meeting.starts_at, meeting.ends_at, meeting.timezone, meeting.date_precision == "day")
+    _times(event, meeting.starts_at, meeting.ends_at, meeting.timezone, _all_day(meeting))
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
     event.add("class", "PUBLIC" if meeting.visibility == "public" else "CONFIDENTIAL")
     event.add("categories", [meeting.kind.replace("_", " ").upper()])
     location = meeting.location or meeting.online_url
     if location:
         event.add("location", location)
-    text = "\n\n".join(part for part in (meeting.description, meeting.online_url, url) if part)
+    parts = (str(IMPRECISE.get(meeting.date_precision, "")), meeting.description, meeting.online_url, url)
+    text = "\n\n".join(part for part in parts if part)
     event.add("description", text)
     event.add("url", url)
     return event
@@ -92,8 +132,8 @@ def _override_event(meeting: Meeting, override: OccurrenceOverride, uid: str, ur
         event.pop(name, None)
     _stamps(event, max(meeting.updated_at, override.updated_at))
     event.add("sequence", max(meeting.sequence, override.sequence))
-    event.add("recurrence-id", _local(override.recurrence_id, meeting.timezone))
-    _times(event, override.starts_at, override.ends_at, meeting.timezone, False)
+    event.add("recurrence-id", _instant(meeting, override.recurrence_id))
+    _times(event, override.starts_at, override.ends_at, meeting.timezone, _all_day(meeting))
     return event
 
 
@@ -104,10 +144,10 @@ def meeting_block(meeting: Meeting, overrides: Sequence[OccurrenceOverride], *, 
     master = _meeting_event(meeting, uid, url)
     extra: list[Event] = []
     if meeting.recurrence:
-        master.add("rrule", vRecur.from_ical(meeting.recurrence.removeprefix("RRULE:")))
+        master.add("rrule", _rule(meeting))
         cancelled = [o for o in overrides if o.status == "cancelled"]
         if cancelled:
-            master.add("exdate", [_local(o.recurrence_id, meeting.timezone) for o in cancelled])
+            master.add("exdate", [_instant(meeting, o.recurrence_id) for o in cancelled])
         moved = (o for o in overrides if o.status != "cancelled")
         extra = [_override_event(meeting, o, uid, url) for o in moved]
     return b"".join(event.to_ical() for event in (master, *extra))

@@ -1,13 +1,26 @@
-"""Reading feeds the way calendar apps do: three independent parsers, and the wire format."""
+"""Reading feeds the way calendar apps do: four independent parsers, and the wire format.
+
+Every feed a test parses is also expanded by ical.js (``tests.feeds.icaljs``) and compared,
+in local wall-clock time, with recurring-ical-events and with the occurrences the
+application itself computes (``service``, set for each test by ``tests/feeds/conftest.py``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import icalendar
 import recurring_ical_events
 import vobject
+
+from tests.feeds import icaljs
+
+# (uid, recurrence_id, start, end, start_utc, end_utc, status): one occurrence as compared.
+Occurrence = tuple[str, str | None, str, str, str | None, str | None, str | None]
+# The application's own occurrences of a UID (None: the UID is not the application's).
+service: Callable[[str], list[Occurrence] | None] | None = None
 
 
 def check_wire(body: bytes) -> None:
@@ -32,7 +45,36 @@ def parse(body: bytes) -> icalendar.Calendar:
     assert uids_icalendar == uids_vobject
     expanded = {str(e["UID"]) for e in expand(body, date(2000, 1, 1), date(2046, 1, 1))}
     assert expanded == set(uids_icalendar)
+    check_with_icaljs(body, set(uids_icalendar))
     return cal
+
+
+def wall(value: date | datetime) -> str:
+    """A date, or a date-time as its wall clock (``2030-01-07T14:00:00``), as ical.js prints."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat()
+    return value.isoformat()
+
+
+def check_with_icaljs(body: bytes, feed_uids: set[str]) -> list[dict[str, Any]]:
+    """ical.js must expand every event, agree with recurring-ical-events on each occurrence's
+    local start and end, and with the application on everything it knows of the UID."""
+    found = icaljs.occurrences(body)
+    assert {o["uid"] for o in found} == feed_uids
+    theirs = sorted((o["uid"], o["start"], o["end"]) for o in found)
+    bound = date.fromisoformat(icaljs.UNTIL)
+    ours = sorted(
+        (str(e["UID"]), wall(e["DTSTART"].dt), wall(e["DTEND"].dt)) for e in expand(body, date(2000, 1, 1), bound)
+    )
+    assert theirs == ours
+    for uid in sorted(feed_uids):
+        expected = service(uid) if service is not None else None
+        if expected is None:
+            continue
+        keys = ("uid", "recurrence_id", "start", "end", "start_utc", "end_utc", "status")
+        got = sorted((tuple(o[k] for k in keys) for o in found if o["uid"] == uid), key=repr)
+        assert got == sorted(expected, key=repr), uid
+    return found
 
 
 def expand(body: bytes, start: Any, end: Any) -> list[Any]:

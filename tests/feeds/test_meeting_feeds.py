@@ -15,6 +15,7 @@ from icat.core import clock
 from icat.core.actor import SYSTEM
 from icat.meetings import series
 from icat.meetings import services as meetings
+from tests.feeds import icaljs
 from tests.feeds.ics import events, expand, parse, uids, vobject_starts
 
 VIENNA = ZoneInfo("Europe/Vienna")
@@ -94,6 +95,36 @@ def test_a_weekly_14_00_vienna_call_stays_at_14_00_local_across_dst(
     offsets = {e["DTSTART"].dt.utcoffset() for e in found}
     assert offsets == {timedelta(hours=1), timedelta(hours=2)}  # both sides of the change
     assert [t.astimezone(VIENNA).hour for t in vobject_starts(body, uid(call))] == [14, 14, 14, 14]
+
+
+@pytest.mark.parametrize(
+    ("tzid", "first"),
+    [
+        ("Africa/Cairo", datetime(2030, 4, 18, 11, 0)),  # Egypt's summer time starts 26 April
+        ("Europe/Vienna", datetime(2030, 3, 25, 14, 0)),  # summer time begins 31 March
+        ("America/Santiago", datetime(2030, 3, 28, 10, 0)),
+    ],
+)
+def test_a_weekly_meeting_across_a_zone_change_reads_the_same_in_ical_js(
+    client: FlaskClient, make_meeting, tzid: str, first: datetime
+) -> None:
+    """``parse`` has ical.js expand the feed and compare each start, local and UTC, with the
+    application's; Cairo's irregular history was read wrong (first RDATE only)."""
+    zone = ZoneInfo(tzid)
+    start = first.replace(tzinfo=zone)
+    call = make_meeting(
+        visibility="public",
+        timezone=tzid,
+        starts_at=start.astimezone(UTC),
+        ends_at=(start + timedelta(hours=1)).astimezone(UTC),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    found = [o for o in icaljs.occurrences(client.get(PUBLIC).data) if o["uid"] == uid(call)]
+    utc = [datetime.fromisoformat(o["start_utc"]) for o in found]
+    assert [o["start"][11:] for o in found] == [first.time().isoformat()] * 3
+    assert [t.astimezone(zone).time() for t in utc] == [first.time()] * 3
+    assert len({t.astimezone(zone).utcoffset() for t in utc}) == 2  # both sides of the change
+    parse(client.get(PUBLIC).data)
 
 
 def test_a_cancelled_meeting_keeps_its_uid_with_status_cancelled_and_a_higher_sequence(
