@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.http import dump_options_header
 from werkzeug.utils import secure_filename
@@ -123,17 +124,19 @@ def _errors(filename: str, content: bytes, max_bytes: int) -> rules.Errors:
     errors: rules.Errors = {}
     suffix = PurePath(filename).suffix.lower().lstrip(".")
     if not filename or len(filename) > rules.LIMITS["filename"]:
-        errors["file"] = [f"A file name of 1 to {rules.LIMITS['filename']} characters."]
+        errors["file"] = [_l("A file name of 1 to %(limit)s characters.", limit=rules.LIMITS["filename"])]
     elif len(content) > max_bytes:
-        errors["file"] = [f"The file is {len(content)} bytes; at most {max_bytes} are accepted."]
+        errors["file"] = [
+            _l("The file is %(size)s bytes; at most %(limit)s are accepted.", size=len(content), limit=max_bytes)
+        ]
     elif not content:
-        errors["file"] = ["The file is empty."]
+        errors["file"] = [_l("The file is empty.")]
     elif suffix not in TYPES:
-        errors["file"] = ["Only PDF, DOCX and ODT documents are accepted."]
+        errors["file"] = [_l("Only PDF, DOCX and ODT documents are accepted.")]
     else:
         kind, problem = examine(content, max_bytes=max_bytes)
         if problem or kind != suffix:
-            errors["file"] = [problem or f"The file's content is not a {suffix.upper()} document."]
+            errors["file"] = [problem or _l("The file's content is not a %(kind)s document.", kind=suffix.upper())]
     return errors
 
 
@@ -155,14 +158,14 @@ def attach_document(
     Writes the file under ``storage_root/documents``.
     Emits DocumentAttached.
     """
-    require_role(actor, STAFF, "upload documents")
+    require_role(actor, STAFF, _l("upload documents"))
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
     filename = clean_filename(filename)
     errors = _errors(filename, content, max_bytes)
     if errors:
-        raise ValidationError("The document was refused.", fields=errors)
+        raise ValidationError(_l("The document was refused."), fields=errors, rule="documents.refused")
     kind = PurePath(filename).suffix.lower().lstrip(".")
     digest = hashlib.sha256(content).hexdigest()
     relative = f"documents/{digest[:2]}/{digest}.{kind}"
@@ -196,10 +199,13 @@ def attach_document(
 def remove_document(session: Session, *, actor: Actor, meeting_id: int, document_id: int) -> None:
     """Remove a document from a meeting (admin, secretariat). Raises Forbidden, NotFound.
     Emits DocumentRemoved. The stored file may be shared by an identical upload, so it stays."""
-    require_role(actor, STAFF, "remove documents")
+    require_role(actor, STAFF, _l("remove documents"))
     document = session.get(Document, document_id)
     if document is None or document.meeting_id != meeting_id:
-        raise NotFound(f"No document {document_id} on meeting {meeting_id}.")
+        raise NotFound(
+            _l("No document %(document)s on meeting %(meeting)s.", document=document_id, meeting=meeting_id),
+            rule="documents.document_unknown",
+        )
     session.delete(document)
     session.flush()
     outbox.record(
@@ -214,5 +220,8 @@ def document_for(session: Session, *, actor: Actor | None, meeting_id: int, docu
     get_meeting(session, meeting_id, actor=actor)
     document = session.get(Document, document_id)
     if document is None or document.meeting_id != meeting_id:
-        raise NotFound(f"No document {document_id} on meeting {meeting_id}.")
+        raise NotFound(
+            _l("No document %(document)s on meeting %(meeting)s.", document=document_id, meeting=meeting_id),
+            rule="documents.document_unknown",
+        )
     return document

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
+from flask_babel import lazy_gettext as _l
 
 from icat.core.errors import NotFound
 
@@ -232,7 +233,10 @@ def find_occurrence(meeting: Meeting, recurrence_id: datetime) -> Occurrence:
         for item in occurrences(meeting, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)):
             if item.recurrence_id == original:
                 return item
-    raise NotFound(f"Meeting {meeting.id} has no occurrence starting at {original.isoformat()}.")
+    raise NotFound(
+        _l("Meeting %(id)s has no occurrence starting at %(start)s.", id=meeting.id, start=original.isoformat()),
+        rule="meetings.occurrence_unknown",
+    )
 
 
 def series_end(meeting_fields: dict[str, object]) -> datetime:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from icat.registry.models import Entity
 from icat.rotation.models import FIRST_YEAR
 
@@ -23,36 +25,49 @@ def member_on_new_year(entity: Entity, year: int) -> str | None:
     """
     new_year = date(year, 1, 1)
     if entity.kind != "member":
-        return f"{entity.acronym} is a partner, not a member: only members chair ICAT."
+        return _l("%(acronym)s is a partner, not a member: only members chair ICAT.", acronym=entity.acronym)
     if entity.joined_on and entity.joined_on > new_year:
-        return f"{entity.acronym} joined on {entity.joined_on.isoformat()}, after 1 January {year}."
+        return _l(
+            "%(acronym)s joined on %(date)s, after 1 January %(year)s.",
+            acronym=entity.acronym,
+            date=entity.joined_on.isoformat(),
+            year=year,
+        )
     if not entity.joined_on and entity.joined_year and entity.joined_year >= year:
-        return f"{entity.acronym} joined in {entity.joined_year}: not known to be a member on 1 January {year}."
+        return _l(
+            "%(acronym)s joined in %(joined)s: not known to be a member on 1 January %(year)s.",
+            acronym=entity.acronym,
+            joined=entity.joined_year,
+            year=year,
+        )
     if entity.left_on and entity.left_on <= new_year:
-        return f"{entity.acronym} left ICAT on {entity.left_on.isoformat()}."
+        return _l("%(acronym)s left ICAT on %(date)s.", acronym=entity.acronym, date=entity.left_on.isoformat())
     return None
 
 
 def year_problem(year: int, this_year: int) -> str | None:
     if year < FIRST_YEAR:
-        return f"The rotating chair began in {FIRST_YEAR}."
+        return _l("The rotating chair began in %(year)s.", year=FIRST_YEAR)
     if year > this_year + MAX_YEARS_AHEAD:
-        return f"At most {MAX_YEARS_AHEAD} years ahead (until {this_year + MAX_YEARS_AHEAD})."
+        return _l("At most %(n)s years ahead (until %(year)s).", n=MAX_YEARS_AHEAD, year=this_year + MAX_YEARS_AHEAD)
     return None
 
 
 def chairs_problems(year: int, chairs: Sequence[Entity]) -> list[str]:
     """Rules on the pair itself: count, distinctness, membership, OP14 pairing."""
     if not 1 <= len(chairs) <= 2:
-        return ["A term has one or two co-chairs."]
+        return [_l("A term has one or two co-chairs.")]
     if len({e.acronym for e in chairs}) != len(chairs):
-        return ["The two co-chairs must be different entities."]
+        return [_l("The two co-chairs must be different entities.")]
     problems = [p for e in chairs if (p := member_on_new_year(e, year))]
     non_un = [e.acronym for e in chairs if not e.is_un]
     if non_un and (len(chairs) == 1 or all(not e.is_un for e in chairs)):
         problems.append(
-            f"{', '.join(non_un)} is not a UN entity: a non-UN organization co-chairs only beside a UN entity "
-            "(A/RES/78/228 OP14)."
+            _l(
+                "%(acronyms)s is not a UN entity: a non-UN organization co-chairs only beside a UN entity "
+                "(A/RES/78/228 OP14).",
+                acronyms=", ".join(non_un),
+            )
         )
     return problems
 
@@ -66,5 +81,9 @@ def repeat_problem(
     for neighbour in (year - 1, year + 1):
         repeated = sorted({e.acronym for e in chairs} & set(known.get(neighbour, ())))
         if repeated:
-            return f"{', '.join(repeated)} also chair(s) in {neighbour}: two years running needs confirmed_repeat."
+            return _l(
+                "%(acronyms)s also chair(s) in %(year)s: two years running needs confirmed_repeat.",
+                acronyms=", ".join(repeated),
+                year=neighbour,
+            )
     return None

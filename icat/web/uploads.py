@@ -23,6 +23,7 @@ def document_upload(field: str = "file") -> dict[str, Any]:
         raise ValidationError(
             _("Send the document as multipart/form-data field '%(field)s'.", field=field),
             fields={field: [_("Choose a file to upload.")]},
+            rule="documents.upload_missing",
         )
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     return {
