@@ -18,7 +18,7 @@ from icat.accounts.events import TokenCreated, TokenRevoked, UserCreated
 from icat.accounts.models import TOKEN_KINDS, LoginAttempt, LoginSession, Token, User
 from icat.core import clock, outbox
 from icat.core.actor import SYSTEM, Actor
-from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.errors import Conflict, Message, NotFound, ValidationError
 from icat.core.permissions import ADMINS, ROLES, require_role
 from icat.registry.models import UN_LANGUAGES, Entity
 
@@ -64,7 +64,7 @@ def create_user(
     """Create a user. Raises ValidationError (bad email, short password, unknown role or
     entity, focal point without entity), Conflict (email taken). Emits UserCreated."""
     require_role(actor, ADMINS, _l("create users"))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if role not in ROLES:
         errors["role"] = [_l("Must be one of: %(choices)s.", choices=", ".join(ROLES))]
     if len(password) < MIN_PASSWORD_LENGTH:

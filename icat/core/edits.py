@@ -39,15 +39,19 @@ def check_version(row: Versioned, version: int | None, *, label: Message, requir
             )
         return
     if row.version != version:
-        raise StaleVersion(
-            _l(
-                "%(what)s is at version %(stored)s; you edited version %(edited)s. Reload and retry.",
-                what=label,
-                stored=row.version,
-                edited=version,
-            ),
-            rule="edits.version_stale",
-        )
+        raise _stale(label, row.version, version)
+
+
+def _stale(label: Message, stored: int, edited: int) -> StaleVersion:
+    return StaleVersion(
+        _l(
+            "%(what)s is at version %(stored)s; you edited version %(edited)s. Reload and retry.",
+            what=label,
+            stored=stored,
+            edited=edited,
+        ),
+        rule="edits.version_stale",
+    )
 
 
 def refuse_unknown(changes: Mapping[str, Any], editable: Iterable[str]) -> None:

@@ -22,7 +22,7 @@ from werkzeug.utils import secure_filename
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import NotFound, ValidationError
+from icat.core.errors import Message, NotFound, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.meetings import rules
 from icat.meetings.access import get_meeting
@@ -72,16 +72,20 @@ def content_disposition(filename: str) -> str:
     return dump_options_header("attachment", {"filename": fallback, "filename*": exact})
 
 
-def _zip_problem(archive: zipfile.ZipFile, max_bytes: int) -> str | None:
+def _zip_problem(archive: zipfile.ZipFile, max_bytes: int) -> Message | None:
     """Why an archive is refused before anything in it is unpacked, judged by its directory."""
     entries = archive.infolist()
     if any(info.flag_bits & 0x1 for info in entries):
-        return "Encrypted documents are not accepted."
+        return _l("Encrypted documents are not accepted.")
     unpacked = sum(info.file_size for info in entries)
     if unpacked > max_bytes * MAX_UNPACKED_FACTOR:
-        return f"The archive unpacks to {unpacked} bytes; at most {max_bytes * MAX_UNPACKED_FACTOR} are accepted."
+        return _l(
+            "The archive unpacks to %(size)s bytes; at most %(limit)s are accepted.",
+            size=unpacked,
+            limit=max_bytes * MAX_UNPACKED_FACTOR,
+        )
     if any(info.file_size > max(RATIO_FREE_BYTES, MAX_COMPRESSION_RATIO * info.compress_size) for info in entries):
-        return "The archive is compressed more tightly than any real document; it was not opened."
+        return _l("The archive is compressed more tightly than any real document; it was not opened.")
     return None
 
 
@@ -96,7 +100,7 @@ def _zip_kind(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, str | None]:
+def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, Message | None]:
     """``(kind, problem)``: the type (``pdf``, ``docx``, ``odt``) the bytes really are, or None,
     and for ZIP-based files why the archive is refused (encrypted, damaged, unpacking to more
     than ``MAX_UNPACKED_FACTOR × max_bytes`` or compressed beyond ``MAX_COMPRESSION_RATIO``).
@@ -111,7 +115,7 @@ def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, str | None]:
             return (None, problem) if problem else (_zip_kind(archive), None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, KeyError, ValueError):
         # A damaged archive, an unknown compression method, a truncated or lying entry.
-        return None, "The archive is damaged or not a ZIP file."
+        return None, _l("The archive is damaged or not a ZIP file.")
 
 
 def sniff(content: bytes, *, max_bytes: int) -> str | None:

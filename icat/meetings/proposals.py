@@ -169,12 +169,7 @@ def decline_proposal(
     StaleVersion, Conflict (not a proposal). Emits MeetingDeclined.
     """
     require_role(actor, STAFF, _l("decline proposed meetings"))
-    errors: rules.Errors = {}
-    rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
-    if errors:
-        raise ValidationError(
-            _l("The reason is too long."), fields={"reason": errors["cancel_reason"]}, rule="meetings.reason_invalid"
-        )
+    rules.check_reason(reason)
     meeting = _proposal(session, meeting_id, version)
     event = MeetingDeclined(
         meeting_id=meeting.id,

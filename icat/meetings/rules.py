@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from icalendar.prop import vDuration
 
-from icat.core.errors import Message
+from icat.core.errors import Message, ValidationError
 from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.models import MEETING_KINDS, PRECISIONS, RESPONSES, VISIBILITIES
@@ -54,6 +54,16 @@ def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> 
             errors.setdefault(name, []).append(problem)
     if fields.get("title") is not None and not fields["title"].strip():
         errors.setdefault("title", []).append(_l("A title is required."))
+
+
+def check_reason(reason: str | None) -> None:
+    """A cancellation's or a refusal's reason within its limit; raises ValidationError (``reason``)."""
+    errors: Errors = {}
+    check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
+    if errors:
+        raise ValidationError(
+            _l("The reason is too long."), fields={"reason": errors["cancel_reason"]}, rule="meetings.reason_invalid"
+        )
 
 
 def check_choices(errors: Errors, fields: dict[str, Any]) -> None:
@@ -150,7 +160,7 @@ def check_times(errors: Errors, fields: dict[str, Any]) -> None:
         try:
             recurrence.parse(fields["recurrence"], starts_at=start, timezone=zone)
         except recurrence.RecurrenceError as exc:
-            errors.setdefault("recurrence", []).append(str(exc))
+            errors.setdefault("recurrence", []).append(exc.args[0])
 
 
 def meeting_errors(fields: dict[str, Any]) -> Errors:

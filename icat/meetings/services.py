@@ -276,12 +276,7 @@ def cancel_meeting(
     """
     require_role(actor, STAFF, _l("cancel meetings"))
     meeting = load_for_edit(session, meeting_id, version, required=False)
-    errors: rules.Errors = {}
-    rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
-    if errors:
-        raise ValidationError(
-            _l("The reason is too long."), fields={"reason": errors["cancel_reason"]}, rule="meetings.reason_invalid"
-        )
+    rules.check_reason(reason)
     if meeting.status == "cancelled":
         raise Conflict(_l("Meeting %(id)s is cancelled already.", id=meeting_id), rule="meetings.cancelled_already")
     if meeting.status == "proposed":

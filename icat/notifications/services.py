@@ -13,6 +13,13 @@ from icat.notifications.events import DeliveryRetried
 from icat.notifications.models import Delivery
 
 
+def _not_retryable(row: Delivery) -> Conflict:
+    return Conflict(
+        _l("Delivery %(id)s is %(status)s: only a failed delivery can be retried.", id=row.id, status=row.status),
+        rule="deliveries.retry_not_failed",
+    )
+
+
 def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -> Delivery:
     """Put a failed delivery back in the queue, due now, with its attempts reset.
 
@@ -25,14 +32,7 @@ def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -
     if row is None:
         raise NotFound(_l("No delivery %(id)s.", id=delivery_id), rule="deliveries.delivery_unknown")
     if row.status != "failed":
-        raise Conflict(
-            _l(
-                "Delivery %(id)s is %(status)s: only a failed delivery can be retried.",
-                id=delivery_id,
-                status=row.status,
-            ),
-            rule="deliveries.retry_not_failed",
-        )
+        raise _not_retryable(row)
     now = clock.now()
     row.status, row.attempts, row.lease_until, row.due_at, row.updated_at = "pending", 0, None, now, now
     outbox.record(session, DeliveryRetried(delivery_id=row.id, key=row.key), actor=actor)

@@ -46,11 +46,8 @@ def _check_dates(joined_on: date | None, joined_year: int | None, left_on: date 
         )
 
 
-def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
-    """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
-    (acronym taken, compared case-insensitively). Emits EntityCreated."""
-    require_role(actor, STAFF, _l("add entities"))
-    _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
+def _refuse_taken(session: Session, acronym: str) -> None:
+    """Conflict when an entity holds ``acronym`` already, compared case-insensitively."""
     taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
     if session.scalar(taken) is not None:
         raise Conflict(
@@ -58,6 +55,14 @@ def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any
             fields={"acronym": [_l("Taken.")]},
             rule="registry.acronym_taken",
         )
+
+
+def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
+    """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
+    (acronym taken, compared case-insensitively). Emits EntityCreated."""
+    require_role(actor, STAFF, _l("add entities"))
+    _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
+    _refuse_taken(session, acronym)
     now = clock.now()
     entity = Entity(acronym=acronym, created_at=now, updated_at=now, **fields)
     session.add(entity)

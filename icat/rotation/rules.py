@@ -11,41 +11,44 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from icat.core.errors import Message
 from icat.registry.models import Entity
 from icat.rotation.models import FIRST_YEAR
 
 MAX_YEARS_AHEAD = 10
 
 
-def member_on_new_year(entity: Entity, year: int) -> str | None:
+def member_on_new_year(entity: Entity, year: int) -> Message | None:
     """Why ``entity`` was not a member on 1 January of ``year``, or None if it was.
 
     A join year without a date leaves 1 January of that year in doubt: the term is refused
     until the exact joining date is recorded, rather than guessed.
     """
-    new_year = date(year, 1, 1)
+    new_year, facts = date(year, 1, 1), _facts(entity, year)
     if entity.kind != "member":
-        return _l("%(acronym)s is a partner, not a member: only members chair ICAT.", acronym=entity.acronym)
+        return _l("%(acronym)s is a partner, not a member: only members chair ICAT.", **facts)
     if entity.joined_on and entity.joined_on > new_year:
-        return _l(
-            "%(acronym)s joined on %(date)s, after 1 January %(year)s.",
-            acronym=entity.acronym,
-            date=entity.joined_on.isoformat(),
-            year=year,
-        )
+        return _l("%(acronym)s joined on %(joined_on)s, after 1 January %(year)s.", **facts)
     if not entity.joined_on and entity.joined_year and entity.joined_year >= year:
-        return _l(
-            "%(acronym)s joined in %(joined)s: not known to be a member on 1 January %(year)s.",
-            acronym=entity.acronym,
-            joined=entity.joined_year,
-            year=year,
-        )
+        return _l("%(acronym)s joined in %(joined)s: not known to be a member on 1 January %(year)s.", **facts)
     if entity.left_on and entity.left_on <= new_year:
-        return _l("%(acronym)s left ICAT on %(date)s.", acronym=entity.acronym, date=entity.left_on.isoformat())
+        return _l("%(acronym)s left ICAT on %(left_on)s.", **facts)
     return None
 
 
-def year_problem(year: int, this_year: int) -> str | None:
+def _facts(entity: Entity, year: int) -> dict[str, object]:
+    """What the membership messages may name (each uses some)."""
+    joined_on, left_on = entity.joined_on, entity.left_on
+    return {
+        "acronym": entity.acronym,
+        "year": year,
+        "joined": entity.joined_year,
+        "joined_on": joined_on.isoformat() if joined_on else None,
+        "left_on": left_on.isoformat() if left_on else None,
+    }
+
+
+def year_problem(year: int, this_year: int) -> Message | None:
     if year < FIRST_YEAR:
         return _l("The rotating chair began in %(year)s.", year=FIRST_YEAR)
     if year > this_year + MAX_YEARS_AHEAD:
@@ -53,7 +56,7 @@ def year_problem(year: int, this_year: int) -> str | None:
     return None
 
 
-def chairs_problems(year: int, chairs: Sequence[Entity]) -> list[str]:
+def chairs_problems(year: int, chairs: Sequence[Entity]) -> list[Message]:
     """Rules on the pair itself: count, distinctness, membership, OP14 pairing."""
     if not 1 <= len(chairs) <= 2:
         return [_l("A term has one or two co-chairs.")]
@@ -74,7 +77,7 @@ def chairs_problems(year: int, chairs: Sequence[Entity]) -> list[str]:
 
 def repeat_problem(
     year: int, chairs: Sequence[Entity], known: Mapping[int, Sequence[str]], confirmed: bool
-) -> str | None:
+) -> Message | None:
     """An entity chairing two years running needs ``confirmed_repeat`` (IOM and OSRSG-VAC, 2023-24)."""
     if confirmed:
         return None
