@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 def _fail(error: DomainError) -> click.ClickException:
     details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+    # str() renders lazy messages now: the CLI has no request, so they come out in English.
     return click.ClickException(f"{error.message} {details}".strip())
 
 

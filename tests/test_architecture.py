@@ -58,10 +58,27 @@ def _framework(names: set[str], *, allow_babel: bool) -> set[str]:
     return bad
 
 
+# Core may hold messages for people, translated later where they are shown: Flask-Babel's
+# lazy strings, and nothing else of it (no gettext bound to a request, no locale).
+CORE_BABEL = {"lazy_gettext", "LazyString"}
+
+
+def _babel_names(path: Path) -> set[str]:
+    return {
+        alias.name
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom) and node.module == "flask_babel"
+        for alias in node.names
+    }
+
+
 @pytest.mark.parametrize("path", sorted((PACKAGE / "core").rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_core_knows_nothing_of_the_web(path: Path) -> None:
-    bad = _framework(_imports(path), allow_babel=False)
+    names = _imports(path)
+    bad = _framework(names - {"flask_babel"}, allow_babel=False)
     assert not bad, f"{path.name} imports {sorted(bad)}"
+    assert _babel_names(path) <= CORE_BABEL, f"{path.name} imports {sorted(_babel_names(path) - CORE_BABEL)}"
+    assert "flask_babel" not in names or _babel_names(path), f"{path.name} imports all of flask_babel"
 
 
 @pytest.mark.parametrize(
@@ -157,3 +174,183 @@ def test_no_two_areas_define_the_same_name() -> None:
             where.setdefault(name, []).append(str(path.relative_to(PACKAGE)))
     twice = {name: places for name, places in where.items() if len(places) > 1}
     assert not twice, f"defined in more than one module: {twice}"
+
+
+# Domain errors reach French and Arabic pages and API clients: their messages are lazy
+# strings (``_l("...")``), translated when the answer is rendered, never English literals.
+def _domain_error_names() -> set[str]:
+    from icat.core import errors
+
+    return {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type) and issubclass(value, errors.DomainError)
+    }
+
+
+DOMAIN_ERRORS = _domain_error_names()
+
+
+def _error_names_in(tree: ast.Module) -> set[str]:
+    """The domain error classes a module imported (``BadRequest`` may be werkzeug's)."""
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "icat.core.errors"
+        for alias in node.names
+        if alias.name in DOMAIN_ERRORS
+    }
+
+
+def _is_plain_text(node: ast.AST | None) -> bool:
+    """A literal str, an f-string, or an expression made only of them (``"a" if x else "b"``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value != ""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.IfExp):
+        return _is_plain_text(node.body) or _is_plain_text(node.orelse)
+    if isinstance(node, ast.BinOp):
+        return _is_plain_text(node.left) or _is_plain_text(node.right)
+    return False
+
+
+def _literal_field_messages(value: ast.AST) -> bool:
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return any(_is_plain_text(item) for item in value.elts)
+    if isinstance(value, ast.ListComp):
+        return _is_plain_text(value.elt)
+    return _is_plain_text(value)
+
+
+def _fields_literals(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.Dict):
+        return any(_literal_field_messages(v) for v in node.values)
+    if isinstance(node, ast.DictComp):
+        return _literal_field_messages(node.value)
+    return False
+
+
+def _error_calls(tree: ast.Module) -> list[ast.Call]:
+    names = _error_names_in(tree)
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+    ]
+
+
+def _message(call: ast.Call) -> ast.AST | None:
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg == "message"), None)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _builds_plain_field_message(node: ast.AST) -> bool:
+    """``errors[...] = ["..."]`` or ``errors.setdefault(...).append("...")``: the dicts of
+    per-field messages that become a domain error's ``fields``."""
+    if isinstance(node, ast.Assign):
+        into_errors = any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and "errors" in t.value.id
+            for t in node.targets
+        )
+        return into_errors and _literal_field_messages(node.value)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "append"
+        and "errors" in ast.unparse(node.func.value)
+        and bool(node.args)
+        and _is_plain_text(node.args[0])
+    )
+
+
+def _plain_messages(path: Path) -> list[str]:
+    """Where a module builds a domain error, or a per-field message for one, from plain text:
+    the error's message, a ``fields={...}`` value, or a message added to an errors dict."""
+    tree = ast.parse(path.read_text(), str(path))
+    lines = [
+        call.lineno
+        for call in _error_calls(tree)
+        if _is_plain_text(_message(call)) or _fields_literals(_keyword(call, "fields"))
+    ]
+    lines += [node.lineno for node in ast.walk(tree) if _builds_plain_field_message(node)]
+    where = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
+    return [f"{where}:{line}" for line in sorted(lines)]
+
+
+def test_domain_errors_carry_translatable_messages() -> None:
+    plain = [where for path in sorted(PACKAGE.rglob("*.py")) for where in _plain_messages(path)]
+    assert not plain, f"domain error messages as plain text (use _l('...') with %(name)s placeholders): {plain}"
+
+
+def test_the_check_sees_plain_messages(tmp_path: Path) -> None:
+    """The check above finds what it is meant to find (and lets lazy strings pass)."""
+    source = (
+        "from icat.core.errors import Conflict, ValidationError\n"
+        "raise Conflict(f'Meeting {id} is cancelled.')\n"
+        "raise ValidationError(_l('Bad.'), fields={'title': ['Required.']})\n"
+        "errors['x'] = [f'At most {n}.']\n"
+        "errors.setdefault('y', []).append('Required.')\n"
+        "raise Conflict(_l('Meeting %(id)s is cancelled.', id=id), fields={'x': [_l('Taken.')]}, rule='a.b')\n"
+    )
+    probe = tmp_path / "probe.py"
+    probe.write_text(source)
+    found = _plain_messages(probe)
+    assert [where.split(":")[1] for where in found] == ["2", "3", "4", "5"]
+
+
+RULE = r"^[a-z]+(\.[a-z0-9_]+)+$"
+RULE_IDS = Path(__file__).resolve().parent / "rule_ids.txt"
+
+
+def _msgid(node: ast.AST | None) -> str:
+    """The message of a domain error as a translator sees it: ``_l``'s first argument."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+        return str(node.args[0].value)
+    return ast.unparse(node) if node is not None else ""
+
+
+def _rules() -> dict[str, set[str]]:
+    """Every rule id written in icat/, with the messages raised under it."""
+    rules: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for call in _error_calls(tree):
+            rule = _keyword(call, "rule")
+            if isinstance(rule, ast.Constant):
+                rules.setdefault(str(rule.value), set()).add(_msgid(_message(call)))
+    return rules
+
+
+def test_every_domain_error_names_its_rule() -> None:
+    """``rule=`` on every domain error built in icat/ (``web/errors`` builds them too)."""
+    missing = [
+        f"{path.relative_to(PACKAGE)}:{call.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for call in _error_calls(ast.parse(path.read_text(), str(path)))
+        if not isinstance(_keyword(call, "rule"), ast.Constant)
+    ]
+    assert not missing, f"domain errors without a literal rule='area.rule_name': {missing}"
+
+
+def test_rule_ids_are_stable_and_mean_one_message() -> None:
+    """One rule, one message (a rule id names one refusal); ids are dotted names; and the
+    set of ids is the one in tests/rule_ids.txt: clients may branch on them, so an id is
+    added there when a rule is added, and never renamed."""
+    import re
+
+    rules = _rules()
+    assert len(rules) > 60
+    assert [r for r in rules if not re.match(RULE, r)] == []
+    shared = {rule: sorted(messages) for rule, messages in rules.items() if len(messages) > 1}
+    assert not shared, f"one rule id for different messages: {shared}"
+    listed = RULE_IDS.read_text().split()
+    assert listed == sorted(set(listed)), "keep tests/rule_ids.txt sorted, one id a line"
+    assert sorted(rules) == listed, (
+        f"rule ids changed: added {sorted(set(rules) - set(listed))}, gone {sorted(set(listed) - set(rules))}"
+    )

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,7 +18,7 @@ from icat.accounts.events import TokenCreated, TokenRevoked, UserCreated
 from icat.accounts.models import TOKEN_KINDS, LoginAttempt, LoginSession, Token, User
 from icat.core import clock, outbox
 from icat.core.actor import SYSTEM, Actor
-from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.errors import Conflict, Message, NotFound, ValidationError
 from icat.core.permissions import ADMINS, ROLES, require_role
 from icat.registry.models import UN_LANGUAGES, Entity
 
@@ -43,7 +44,9 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False, globally_deliverable=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationError("Invalid email address.", fields={"email": [str(exc)]}) from exc
+        raise ValidationError(
+            _l("Invalid email address."), fields={"email": [str(exc)]}, rule="accounts.email_invalid"
+        ) from exc
 
 
 def create_user(
@@ -60,28 +63,32 @@ def create_user(
 ) -> User:
     """Create a user. Raises ValidationError (bad email, short password, unknown role or
     entity, focal point without entity), Conflict (email taken). Emits UserCreated."""
-    require_role(actor, ADMINS, "create users")
-    errors: dict[str, list[str]] = {}
+    require_role(actor, ADMINS, _l("create users"))
+    errors: dict[str, list[Message]] = {}
     if role not in ROLES:
-        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
+        errors["role"] = [_l("Must be one of: %(choices)s.", choices=", ".join(ROLES))]
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Must be at least {MIN_PASSWORD_LENGTH} characters."]
+        errors["password"] = [_l("Must be at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
     if locale not in UN_LANGUAGES:
-        errors["locale"] = [f"Must be one of the UN languages: {', '.join(UN_LANGUAGES)}."]
+        errors["locale"] = [_l("Must be one of the UN languages: %(choices)s.", choices=", ".join(UN_LANGUAGES))]
     if timezone not in available_timezones():
-        errors["timezone"] = [f"{timezone!r} is not an IANA time zone such as Europe/Vienna."]
+        errors["timezone"] = [_l("%(zone)r is not an IANA time zone such as Europe/Vienna.", zone=timezone)]
     entity = None
     if entity_acronym:
         entity = session.scalar(sa.select(Entity).where(Entity.acronym == entity_acronym))
         if entity is None:
-            errors["entity"] = [f"No entity with acronym {entity_acronym!r}."]
+            errors["entity"] = [_l("No entity with acronym %(acronym)r.", acronym=entity_acronym)]
     elif role == "focal_point":
-        errors["entity"] = ["A focal point acts for one entity: name it."]
+        errors["entity"] = [_l("A focal point acts for one entity: name it.")]
     if errors:
-        raise ValidationError("The user could not be created.", fields=errors)
+        raise ValidationError(_l("The user could not be created."), fields=errors, rule="accounts.user_invalid")
     email = normalise_email(email)
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"A user with email {email} exists already.", fields={"email": ["Taken."]})
+        raise Conflict(
+            _l("A user with email %(email)s exists already.", email=email),
+            fields={"email": [_l("Taken.")]},
+            rule="accounts.email_taken",
+        )
     user = User(
         email=email,
         display_name=display_name,
@@ -190,14 +197,14 @@ def create_token(session: Session, *, actor: Actor, user: User, kind: str, name:
     Returns the row and the raw token, which is shown once and never stored. Emits TokenCreated.
     """
     if actor.user_id != user.id:
-        require_role(actor, ADMINS, "issue tokens for other users")
+        require_role(actor, ADMINS, _l("issue tokens for other users"))
     errors = {}
     if kind not in TOKEN_KINDS:
-        errors["kind"] = [f"Must be one of: {', '.join(TOKEN_KINDS)}."]
+        errors["kind"] = [_l("Must be one of: %(choices)s.", choices=", ".join(TOKEN_KINDS))]
     if not name.strip() or len(name) > 120:
-        errors["name"] = ["Give the token a name of 1 to 120 characters."]
+        errors["name"] = [_l("Give the token a name of 1 to 120 characters.")]
     if errors:
-        raise ValidationError("The token could not be created.", fields=errors)
+        raise ValidationError(_l("The token could not be created."), fields=errors, rule="tokens.token_invalid")
     raw = new_secret()
     token = Token(user=user, kind=kind, name=name.strip(), token_hash=hash_secret(raw), created_at=clock.now())
     session.add(token)
@@ -210,7 +217,7 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> Token:
     """Revoke one token of the actor's own (admins: anyone's). Emits TokenRevoked."""
     token = session.get(Token, token_id)
     if token is None or (token.user_id != actor.user_id and actor.role != "admin"):
-        raise NotFound("No such token.")
+        raise NotFound(_l("No such token."), rule="tokens.token_unknown")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         outbox.record(session, TokenRevoked(token_id=token.id, user_id=token.user_id, kind=token.kind), actor=actor)
@@ -232,7 +239,7 @@ def user_for_token(session: Session, raw: str, *, kind: str) -> User | None:
 def find_user(session: Session, email: str) -> User:
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise NotFound(f"No user with email {email}.")
+        raise NotFound(_l("No user with email %(email)s.", email=email), rule="accounts.user_unknown")
     return user
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.accounts import services as accounts
@@ -22,9 +23,11 @@ def list_api_tokens(session: Session, *, actor: Actor, after: int = 0, limit: in
     """The actor's API tokens (admins: everyone's) with ids above ``after``, oldest first,
     revoked ones included (with ``revoked_at``). Raises Unauthorized, Forbidden, ValidationError
     (``cursor``)."""
-    require_role(actor, SIGNED_IN, "list API tokens")
+    require_role(actor, SIGNED_IN, _l("list API tokens"))
     if type(after) is not int:  # a cursor is decoded JSON: anything a client sent
-        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]})
+        raise ValidationError(
+            _l("Invalid cursor."), fields={"cursor": [_l("Not a cursor this API sent.")]}, rule="http.cursor_forged"
+        )
     query = sa.select(Token).where(Token.kind == "api", Token.id > after).order_by(Token.id).limit(limit)
     if actor.role != "admin":
         query = query.where(Token.user_id == actor.user_id)
@@ -39,10 +42,10 @@ def revoke(session: Session, *, actor: Actor, token_id: int, kind: str | None = 
     changes). Raises Unauthorized, Forbidden, NotFound (unknown, another kind, another person's).
     Emits TokenRevoked when it revokes.
     """
-    require_role(actor, SIGNED_IN, "revoke tokens")
+    require_role(actor, SIGNED_IN, _l("revoke tokens"))
     token = session.get(Token, token_id)
     if token is None or (kind is not None and token.kind != kind):
-        raise NotFound("No such token.")
+        raise NotFound(_l("No such token."), rule="tokens.token_unknown")
     was_active = token.revoked_at is None
     accounts.revoke_token(session, actor=actor, token_id=token_id)  # the ownership rule and the event
     return token, was_active

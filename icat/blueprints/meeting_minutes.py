@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -69,7 +70,7 @@ def _agenda_page(meeting: Meeting, outcome: Outcome[object]) -> tuple[str, int]:
 
 @bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
 @login_required
-@requires(STAFF, "change agendas")
+@requires(STAFF, _l("change agendas"))
 def agenda(meeting_id: int) -> Response | tuple[str, int]:
     meeting = _meeting(meeting_id)
     form = _record_form(AgendaForm(prefix="agenda"), meeting)
@@ -90,7 +91,7 @@ def _minutes_page(meeting: Meeting, outcome: Outcome[object]) -> tuple[str, int]
 
 @bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @login_required
-@requires(STAFF, "record minutes")
+@requires(STAFF, _l("record minutes"))
 def minutes(meeting_id: int) -> Response | tuple[str, int]:
     meeting = _meeting(meeting_id)
     form = _record_form(MinutesForm(prefix="minutes"), meeting)
@@ -136,14 +137,14 @@ def _occurrence_done(
 
 @bp.get("/<int:meeting_id>/occurrences/<key>")
 @login_required
-@requires(STAFF, "move meetings")
+@requires(STAFF, _l("move meetings"))
 def occurrence(meeting_id: int, key: str) -> tuple[str, int]:
     return _occurrence_page(meeting_id, parse_occurrence_key(key))
 
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/move")
 @login_required
-@requires(STAFF, "move meetings")
+@requires(STAFF, _l("move meetings"))
 def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
     rid, form = parse_occurrence_key(key), OccurrenceMoveForm(prefix="move")
     zone = _meeting(meeting_id).timezone  # the form's local times are the meeting's own
@@ -159,7 +160,7 @@ def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/cancel")
 @login_required
-@requires(STAFF, "cancel meetings")
+@requires(STAFF, _l("cancel meetings"))
 def cancel_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
     rid, form = parse_occurrence_key(key), OccurrenceCancelForm(prefix="occ-cancel")
     outcome = submit(

@@ -158,7 +158,7 @@ SUBMITTED_MESSAGES = {
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@requires(STAFF | FOCAL_POINTS, "schedule meetings")
+@requires(STAFF | FOCAL_POINTS, _l("schedule meetings"))
 def new() -> ResponseOrPage:
     # The secretariat schedules; a co-chair's focal point proposes (anyone else: 403).
     status, form = proposals.submission_status(current_session(), current_actor()), _meeting_form()
@@ -173,7 +173,7 @@ def new() -> ResponseOrPage:
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-@requires(STAFF | FOCAL_POINTS, "change meetings")
+@requires(STAFF | FOCAL_POINTS, _l("change meetings"))
 def edit(meeting_id: int) -> ResponseOrPage:
     form = _meeting_form(meeting_id)
     version = form.edited_version()  # the one the form was filled from: a stale one is refused
@@ -189,7 +189,7 @@ def edit(meeting_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:meeting_id>/cancel")
 @login_required
-@requires(STAFF, "cancel meetings")
+@requires(STAFF, _l("cancel meetings"))
 def cancel(meeting_id: int) -> ResponseOrPage:
     form = CancelForm(prefix="cancel")
     outcome = submit(
@@ -233,7 +233,7 @@ def follow(meeting_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:meeting_id>/documents")
 @login_required
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 def upload(meeting_id: int) -> ResponseOrPage:
     form = DocumentForm(prefix="doc")
     outcome = submit(
@@ -259,7 +259,7 @@ def document(meeting_id: int, document_id: int) -> Response:
 
 @bp.post("/<int:meeting_id>/confirm")
 @login_required
-@requires(STAFF, "confirm proposed meetings")
+@requires(STAFF, _l("confirm proposed meetings"))
 def confirm(meeting_id: int) -> ResponseOrPage:
     form = ProposalActionForm(prefix="confirm")
     outcome = submit(
@@ -274,7 +274,7 @@ def confirm(meeting_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:meeting_id>/decline")
 @login_required
-@requires(STAFF, "decline proposed meetings")
+@requires(STAFF, _l("decline proposed meetings"))
 def decline(meeting_id: int) -> ResponseOrPage:
     form = DeclineForm(prefix="decline")
     outcome = submit(
@@ -289,7 +289,7 @@ def decline(meeting_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:meeting_id>/withdraw")
 @login_required
-@requires(STAFF | FOCAL_POINTS, "withdraw proposed meetings")
+@requires(STAFF | FOCAL_POINTS, _l("withdraw proposed meetings"))
 def withdraw(meeting_id: int) -> ResponseOrPage:
     form = ProposalActionForm(prefix="withdraw")
     outcome = submit(

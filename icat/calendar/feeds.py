@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.calendar import queries, render
@@ -235,7 +236,8 @@ def single_meeting(meeting: Meeting, *, site: Site) -> bytes:
     except (Unrenderable, ValueError, AssertionError) as exc:
         log.warning("Meeting %s has no calendar file: %s", meeting.id, exc)
         raise Conflict(
-            f"Meeting {meeting.id} cannot be put in a calendar file; the secretariat has been told."
+            _l("Meeting %(id)s cannot be put in a calendar file; the secretariat has been told.", id=meeting.id),
+            rule="calendar.meeting_unrenderable",
         ) from exc
     return render.assemble(head, [meeting.timezone], [block])
 

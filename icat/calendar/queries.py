@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, lazyload, noload
 
 from icat.accounts.models import Token
@@ -139,7 +140,10 @@ def meeting_for_calendar(session: Session, meeting_id: int, actor: Actor | None)
     NotFound for a proposal too, even for those who may read it: it is not scheduled."""
     meeting = get_meeting(session, meeting_id, actor=actor)
     if meeting.status == "proposed":
-        raise NotFound(f"Meeting {meeting_id} is a proposal, not on any calendar yet.")
+        raise NotFound(
+            _l("Meeting %(id)s is a proposal, not on any calendar yet.", id=meeting_id),
+            rule="calendar.proposal_not_on_calendar",
+        )
     return meeting
 
 

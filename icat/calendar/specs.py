@@ -56,7 +56,7 @@ def observances(asked_lang: str | None) -> FeedSpec:
 def kind(asked_lang: str | None, code: str, label: str) -> FeedSpec:
     """One meeting kind's public meetings; NotFound for a kind that does not exist."""
     if code not in MEETING_KINDS:
-        raise NotFound(_("No meeting kind %(kind)s.", kind=code))
+        raise NotFound(_("No meeting kind %(kind)s.", kind=code), rule="calendar.kind_unknown")
     lang = _lang(asked_lang)
     return FeedSpec(_key(lang, "kind", code), _name(lang, "kind", label), FeedFilter(kind=code), observances=False)
 

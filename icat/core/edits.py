@@ -15,14 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-from icat.core.errors import StaleVersion, ValidationError
+from flask_babel import lazy_gettext as _l
+
+from icat.core.errors import Message, StaleVersion, ValidationError
 
 
 class Versioned(Protocol):
     version: int
 
 
-def check_version(row: Versioned, version: int | None, *, label: str, required: bool = True) -> None:
+def check_version(row: Versioned, version: int | None, *, label: Message, required: bool = True) -> None:
     """Refuse an edit of ``row`` made at another ``version`` than its current one.
 
     ``label`` names the row in the message ("Meeting 7", "UNODC"). Raises ValidationError
@@ -31,18 +33,36 @@ def check_version(row: Versioned, version: int | None, *, label: str, required: 
     if version is None:
         if required:
             raise ValidationError(
-                "Say which version you edited.", fields={"version": ["Send it as If-Match or as the version field."]}
+                _l("Say which version you edited."),
+                fields={"version": [_l("Send it as If-Match or as the version field.")]},
+                rule="edits.version_missing",
             )
         return
     if row.version != version:
-        raise StaleVersion(f"{label} is at version {row.version}; you edited version {version}. Reload and retry.")
+        raise _stale(label, row.version, version)
+
+
+def _stale(label: Message, stored: int, edited: int) -> StaleVersion:
+    return StaleVersion(
+        _l(
+            "%(what)s is at version %(stored)s; you edited version %(edited)s. Reload and retry.",
+            what=label,
+            stored=stored,
+            edited=edited,
+        ),
+        rule="edits.version_stale",
+    )
 
 
 def refuse_unknown(changes: Mapping[str, Any], editable: Iterable[str]) -> None:
     """Raise ValidationError naming each field of ``changes`` that is not in ``editable``."""
     unknown = set(changes) - set(editable)
     if unknown:
-        raise ValidationError("Unknown fields.", fields={k: ["Unknown field."] for k in sorted(unknown)})
+        raise ValidationError(
+            _l("Unknown fields."),
+            fields={k: [_l("Unknown field.")] for k in sorted(unknown)},
+            rule="edits.field_unknown",
+        )
 
 
 def _same(value: Any) -> Any:

@@ -22,5 +22,5 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         problem = text_problem(text, multiline=self.multiline)
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError([problem])  # a list: marshmallow keeps a lazy string as it is
         return text

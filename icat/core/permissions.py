@@ -8,8 +8,10 @@ data only. Area rules beyond the role (whose proposal, which entity) live in eac
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from icat.core.actor import Actor
-from icat.core.errors import Forbidden, Unauthorized
+from icat.core.errors import Forbidden, Message, Unauthorized
 
 ADMIN, SECRETARIAT, FOCAL_POINT, VIEWER = "admin", "secretariat", "focal_point", "viewer"
 ROLES = (ADMIN, SECRETARIAT, FOCAL_POINT, VIEWER)  # order kept: the users.role CHECK names it
@@ -28,11 +30,11 @@ def is_staff(actor: Actor | None) -> bool:
     return actor is not None and actor.role in STAFF
 
 
-def require_role(actor: Actor | None, roles: frozenset[str], action: str) -> Actor:
+def require_role(actor: Actor | None, roles: frozenset[str], action: Message) -> Actor:
     """Return ``actor`` if its role is in ``roles``; raise Unauthorized (nobody signed in)
     or Forbidden naming the action."""
     if actor is None:
-        raise Unauthorized(f"Sign in to {action}.")
+        raise Unauthorized(_l("Sign in to %(action)s.", action=action), rule="permissions.sign_in_required")
     if actor.role not in roles:
-        raise Forbidden(f"Your role may not {action}.")
+        raise Forbidden(_l("Your role may not %(action)s.", action=action), rule="permissions.role_refused")
     return actor

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
+from icat.core.errors import Message
+
 # C0 controls and DEL; tab, LF and CR are allowed only where the field is multi-line.
 _CONTROLS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROLS_MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def text_problem(value: str, *, multiline: bool = False) -> str | None:
+def text_problem(value: str, *, multiline: bool = False) -> Message | None:
     """Why ``value`` cannot be stored as text, or None when it can.
 
     One-line fields (titles, names) refuse every C0 control, tab and line breaks included;
@@ -24,11 +28,11 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     DEL and lone surrogates (half of a UTF-16 pair, which has no UTF-8 form).
     """
     if _SURROGATE.search(value):
-        return "Contains a lone surrogate (an invalid character)."
+        return _l("Contains a lone surrogate (an invalid character).")
     found = (_CONTROLS_MULTI_LINE if multiline else _CONTROLS_ONE_LINE).search(value)
     if found is None:
         return None
     char = found.group()
     if char in "\r\n":
-        return "Must be one line."
-    return f"Contains a control character (U+{ord(char):04X}) that is not allowed."
+        return _l("Must be one line.")
+    return _l("Contains a control character (U+%(code)s) that is not allowed.", code=f"{ord(char):04X}")

@@ -8,6 +8,7 @@ and the proposing entity (``icat.meetings.proposals``). The roles are ``icat.cor
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock
@@ -74,13 +75,16 @@ def meeting_to_change(session: Session, meeting_id: int, actor: Actor | None) ->
     """The meeting ``actor`` may change: any, for the secretariat; for a focal point only its
     own proposal. Raises Unauthorized, Forbidden (a viewer; a focal point and a meeting it
     may see but not change), NotFound (a meeting it may not even see)."""
-    require_role(actor, STAFF | FOCAL_POINTS, "change meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, _l("change meetings"))
     assert actor is not None
     meeting = get_meeting(session, meeting_id, actor=actor)  # the one load of an edit
     if actor.role not in STAFF and not may_change_proposal(actor, meeting):
         raise Forbidden(
-            "Only the secretariat changes meetings; the focal point who proposed a meeting "
-            "changes it until the secretariat confirms it."
+            _l(
+                "Only the secretariat changes meetings; the focal point who proposed a meeting "
+                "changes it until the secretariat confirms it."
+            ),
+            rule="meetings.change_refused",
         )
     return meeting
 
@@ -98,7 +102,7 @@ def get_meeting(session: Session, meeting_id: int, *, actor: Actor | None) -> Me
     """The meeting if ``actor`` may see it; NotFound otherwise (a hidden meeting is not revealed)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or not can_see(actor, meeting):
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
     return meeting
 
 

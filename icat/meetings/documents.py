@@ -15,13 +15,14 @@ import zipfile
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.http import dump_options_header
 from werkzeug.utils import secure_filename
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import NotFound, ValidationError
+from icat.core.errors import Message, NotFound, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.meetings import rules
 from icat.meetings.access import get_meeting
@@ -71,16 +72,20 @@ def content_disposition(filename: str) -> str:
     return dump_options_header("attachment", {"filename": fallback, "filename*": exact})
 
 
-def _zip_problem(archive: zipfile.ZipFile, max_bytes: int) -> str | None:
+def _zip_problem(archive: zipfile.ZipFile, max_bytes: int) -> Message | None:
     """Why an archive is refused before anything in it is unpacked, judged by its directory."""
     entries = archive.infolist()
     if any(info.flag_bits & 0x1 for info in entries):
-        return "Encrypted documents are not accepted."
+        return _l("Encrypted documents are not accepted.")
     unpacked = sum(info.file_size for info in entries)
     if unpacked > max_bytes * MAX_UNPACKED_FACTOR:
-        return f"The archive unpacks to {unpacked} bytes; at most {max_bytes * MAX_UNPACKED_FACTOR} are accepted."
+        return _l(
+            "The archive unpacks to %(size)s bytes; at most %(limit)s are accepted.",
+            size=unpacked,
+            limit=max_bytes * MAX_UNPACKED_FACTOR,
+        )
     if any(info.file_size > max(RATIO_FREE_BYTES, MAX_COMPRESSION_RATIO * info.compress_size) for info in entries):
-        return "The archive is compressed more tightly than any real document; it was not opened."
+        return _l("The archive is compressed more tightly than any real document; it was not opened.")
     return None
 
 
@@ -95,7 +100,7 @@ def _zip_kind(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, str | None]:
+def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, Message | None]:
     """``(kind, problem)``: the type (``pdf``, ``docx``, ``odt``) the bytes really are, or None,
     and for ZIP-based files why the archive is refused (encrypted, damaged, unpacking to more
     than ``MAX_UNPACKED_FACTOR × max_bytes`` or compressed beyond ``MAX_COMPRESSION_RATIO``).
@@ -110,7 +115,7 @@ def examine(content: bytes, *, max_bytes: int) -> tuple[str | None, str | None]:
             return (None, problem) if problem else (_zip_kind(archive), None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, KeyError, ValueError):
         # A damaged archive, an unknown compression method, a truncated or lying entry.
-        return None, "The archive is damaged or not a ZIP file."
+        return None, _l("The archive is damaged or not a ZIP file.")
 
 
 def sniff(content: bytes, *, max_bytes: int) -> str | None:
@@ -123,17 +128,19 @@ def _errors(filename: str, content: bytes, max_bytes: int) -> rules.Errors:
     errors: rules.Errors = {}
     suffix = PurePath(filename).suffix.lower().lstrip(".")
     if not filename or len(filename) > rules.LIMITS["filename"]:
-        errors["file"] = [f"A file name of 1 to {rules.LIMITS['filename']} characters."]
+        errors["file"] = [_l("A file name of 1 to %(limit)s characters.", limit=rules.LIMITS["filename"])]
     elif len(content) > max_bytes:
-        errors["file"] = [f"The file is {len(content)} bytes; at most {max_bytes} are accepted."]
+        errors["file"] = [
+            _l("The file is %(size)s bytes; at most %(limit)s are accepted.", size=len(content), limit=max_bytes)
+        ]
     elif not content:
-        errors["file"] = ["The file is empty."]
+        errors["file"] = [_l("The file is empty.")]
     elif suffix not in TYPES:
-        errors["file"] = ["Only PDF, DOCX and ODT documents are accepted."]
+        errors["file"] = [_l("Only PDF, DOCX and ODT documents are accepted.")]
     else:
         kind, problem = examine(content, max_bytes=max_bytes)
         if problem or kind != suffix:
-            errors["file"] = [problem or f"The file's content is not a {suffix.upper()} document."]
+            errors["file"] = [problem or _l("The file's content is not a %(kind)s document.", kind=suffix.upper())]
     return errors
 
 
@@ -155,14 +162,14 @@ def attach_document(
     Writes the file under ``storage_root/documents``.
     Emits DocumentAttached.
     """
-    require_role(actor, STAFF, "upload documents")
+    require_role(actor, STAFF, _l("upload documents"))
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
     filename = clean_filename(filename)
     errors = _errors(filename, content, max_bytes)
     if errors:
-        raise ValidationError("The document was refused.", fields=errors)
+        raise ValidationError(_l("The document was refused."), fields=errors, rule="documents.refused")
     kind = PurePath(filename).suffix.lower().lstrip(".")
     digest = hashlib.sha256(content).hexdigest()
     relative = f"documents/{digest[:2]}/{digest}.{kind}"
@@ -196,10 +203,13 @@ def attach_document(
 def remove_document(session: Session, *, actor: Actor, meeting_id: int, document_id: int) -> None:
     """Remove a document from a meeting (admin, secretariat). Raises Forbidden, NotFound.
     Emits DocumentRemoved. The stored file may be shared by an identical upload, so it stays."""
-    require_role(actor, STAFF, "remove documents")
+    require_role(actor, STAFF, _l("remove documents"))
     document = session.get(Document, document_id)
     if document is None or document.meeting_id != meeting_id:
-        raise NotFound(f"No document {document_id} on meeting {meeting_id}.")
+        raise NotFound(
+            _l("No document %(document)s on meeting %(meeting)s.", document=document_id, meeting=meeting_id),
+            rule="documents.document_unknown",
+        )
     session.delete(document)
     session.flush()
     outbox.record(
@@ -214,5 +224,8 @@ def document_for(session: Session, *, actor: Actor | None, meeting_id: int, docu
     get_meeting(session, meeting_id, actor=actor)
     document = session.get(Document, document_id)
     if document is None or document.meeting_id != meeting_id:
-        raise NotFound(f"No document {document_id} on meeting {meeting_id}.")
+        raise NotFound(
+            _l("No document %(document)s on meeting %(meeting)s.", document=document_id, meeting=meeting_id),
+            rule="documents.document_unknown",
+        )
     return document

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypedDict
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
@@ -41,11 +42,13 @@ def _meeting(session: Session, meeting_id: int, version: int | None = None) -> M
 
 def _check(errors: rules.Errors, field: str, index: int, text: Any, limit_key: str, required: bool = True) -> None:
     if required and not (text or "").strip():
-        errors.setdefault(field, []).append(f"Item {index + 1}: text is required.")
+        errors.setdefault(field, []).append(_l("Item %(n)s: text is required.", n=index + 1))
     elif text and len(text) > rules.LIMITS[limit_key]:
-        errors.setdefault(field, []).append(f"Item {index + 1}: at most {rules.LIMITS[limit_key]} characters.")
+        errors.setdefault(field, []).append(
+            _l("Item %(n)s: at most %(limit)s characters.", n=index + 1, limit=rules.LIMITS[limit_key])
+        )
     elif text and (problem := text_problem(text, multiline=limit_key in rules.MULTILINE)):
-        errors.setdefault(field, []).append(f"Item {index + 1}: {problem}")
+        errors.setdefault(field, []).append(_l("Item %(n)s: %(problem)s", n=index + 1, problem=problem))
 
 
 def _entities(session: Session, acronyms: list[str | None], field: str, errors: rules.Errors) -> dict[str, Any]:
@@ -69,17 +72,17 @@ def set_agenda(
     given, is the meeting version the agenda was edited at. Raises Forbidden, NotFound,
     StaleVersion (an older version),
     ValidationError (blank or long titles, unknown lead entity). Emits AgendaChanged."""
-    require_role(actor, STAFF, "change agendas")
+    require_role(actor, STAFF, _l("change agendas"))
     meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(items) > MAX_ITEMS:
-        errors["items"] = [f"At most {MAX_ITEMS} items."]
+        errors["items"] = [_l("At most %(n)s items.", n=MAX_ITEMS)]
     for i, item in enumerate(items):
         _check(errors, "items", i, item.get("title"), "agenda_title")
         _check(errors, "items", i, item.get("notes"), "agenda_notes", required=False)
     leads = _entities(session, [i.get("lead_entity") for i in items], "items", errors)
     if errors:
-        raise ValidationError("The agenda is invalid.", fields=errors)
+        raise ValidationError(_l("The agenda is invalid."), fields=errors, rule="minutes.agenda_invalid")
     meeting.agenda_items = [
         AgendaItem(
             position=n, title=i["title"], notes=i.get("notes") or "", lead_entity=leads.get(i.get("lead_entity") or "")
@@ -106,11 +109,11 @@ def record_minutes(
     ``version``, when given, is the meeting version they were edited at. Raises Forbidden,
     NotFound, StaleVersion (an older version),
     ValidationError (long texts, unknown owner entity). Emits MinutesRecorded."""
-    require_role(actor, STAFF, "record minutes")
+    require_role(actor, STAFF, _l("record minutes"))
     meeting = _meeting(session, meeting_id, version)
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:
-        errors["text"] = [f"At most {rules.LIMITS['minutes']} characters."]
+        errors["text"] = [_l("At most %(n)s characters.", n=rules.LIMITS["minutes"])]
     elif problem := text_problem(text, multiline=True):
         errors["text"] = [problem]
     for i, decision in enumerate(decisions[: MAX_ITEMS + 1]):
@@ -118,10 +121,10 @@ def record_minutes(
     for i, action in enumerate(action_items[: MAX_ITEMS + 1]):
         _check(errors, "action_items", i, action.get("text"), "action_item")
     if len(decisions) > MAX_ITEMS or len(action_items) > MAX_ITEMS:
-        errors.setdefault("_schema", []).append(f"At most {MAX_ITEMS} decisions and {MAX_ITEMS} action items.")
+        errors.setdefault("_schema", []).append(_l("At most %(n)s decisions and %(n)s action items.", n=MAX_ITEMS))
     owners = _entities(session, [a.get("owner") for a in action_items], "action_items", errors)
     if errors:
-        raise ValidationError("The minutes are invalid.", fields=errors)
+        raise ValidationError(_l("The minutes are invalid."), fields=errors, rule="minutes.minutes_invalid")
     now = clock.now()
     if meeting.minutes is None:
         meeting.minutes = Minutes(text=text, recorded_by=actor.user_id, recorded_at=now)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.db import upsert_insert
-from icat.core.errors import Conflict, Forbidden, ValidationError
+from icat.core.errors import Conflict, Forbidden, Message, ValidationError
 from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF, require_role
 from icat.meetings.access import get_meeting
 from icat.meetings.events import MeetingFollowed, MeetingUnfollowed, RsvpGiven
@@ -27,22 +28,24 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
     visible), ValidationError (unknown entity, not invited, bad response), Conflict
     (meeting cancelled, or a proposal). Emits RsvpGiven unless the answer is the same as before.
     """
-    require_role(actor, RESPONDERS, "answer invitations")
+    require_role(actor, RESPONDERS, _l("answer invitations"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     row = session.scalar(sa.select(Entity).where(Entity.acronym == entity))
     if actor.role not in STAFF and (row is None or row.id != actor.entity_id):
-        raise Forbidden("A focal point answers for its own entity only.")
-    errors: dict[str, list[str]] = {}
+        raise Forbidden(_l("A focal point answers for its own entity only."), rule="rsvp.other_entity")
+    errors: dict[str, list[Message]] = {}
     if response not in RESPONSES:
-        errors["response"] = [f"One of: {', '.join(RESPONSES)}."]
+        errors["response"] = [_l("One of: %(choices)s.", choices=", ".join(RESPONSES))]
     if row is None:
-        errors["entity"] = [f"Unknown entity: {entity}."]
+        errors["entity"] = [_l("Unknown entity: %(acronym)s.", acronym=entity)]
     elif meeting.invitees and row.id not in {e.id for e in meeting.invitees}:
-        errors["entity"] = [f"{entity} is not invited to this meeting."]
+        errors["entity"] = [_l("%(acronym)s is not invited to this meeting.", acronym=entity)]
     if errors:
-        raise ValidationError("The answer is invalid.", fields=errors)
+        raise ValidationError(_l("The answer is invalid."), fields=errors, rule="rsvp.answer_invalid")
     if meeting.status != "scheduled":
-        raise Conflict("The meeting is cancelled." if meeting.status == "cancelled" else _NOT_YET)
+        if meeting.status == "cancelled":
+            raise Conflict(_l("The meeting is cancelled."), rule="rsvp.meeting_cancelled")
+        raise Conflict(_NOT_YET, rule="meetings.proposal_not_confirmed")
     assert row is not None
     rsvp, previous = _locked_rsvp(session, meeting.id, row.id, response, actor.user_id)
     if previous == response:
@@ -79,10 +82,10 @@ def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
     """The acting user follows a meeting it may see (reminder recipient, issue 5).
     Returns False when already following. Raises Unauthorized, NotFound, Conflict (a
     proposal: nothing to follow until the secretariat confirms it). Emits MeetingFollowed."""
-    require_role(actor, SIGNED_IN, "follow meetings")
+    require_role(actor, SIGNED_IN, _l("follow meetings"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     if meeting.status == "proposed":
-        raise Conflict(_NOT_YET)
+        raise Conflict(_NOT_YET, rule="meetings.proposal_not_confirmed")
     if actor.user_id is None:
         return False
     # One statement, so the same person following twice at once follows once, without a 500.
@@ -97,7 +100,7 @@ def follow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
 def unfollow(session: Session, *, actor: Actor, meeting_id: int) -> bool:
     """The acting user stops following. Returns False when it was not following.
     Raises Unauthorized, NotFound. Emits MeetingUnfollowed."""
-    require_role(actor, SIGNED_IN, "follow meetings")
+    require_role(actor, SIGNED_IN, _l("follow meetings"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     row = session.get(Follower, (meeting.id, actor.user_id)) if actor.user_id else None
     if row is None:

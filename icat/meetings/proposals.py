@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import outbox
@@ -53,14 +54,18 @@ def submission_status(session: Session, actor: Actor | None) -> str:
 
 def _proposal_years(session: Session, actor: Actor | None) -> list[int]:
     """The years ``actor`` may propose meetings in; Forbidden naming the rule when none."""
-    require_role(actor, STAFF | FOCAL_POINTS, "propose meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, _l("propose meetings"))
     assert actor is not None
     if actor.role in STAFF:
-        raise Forbidden('The secretariat schedules meetings itself: send status "scheduled" (the default).')
+        raise Forbidden(
+            _l('The secretariat schedules meetings itself: send status "scheduled" (the default).'),
+            rule="proposals.staff_schedule_directly",
+        )
     years = proposal_years(session, actor)
     if not years:
         raise Forbidden(
-            "Only a focal point of an entity that co-chairs ICAT (this year or a coming one) proposes meetings."
+            _l("Only a focal point of an entity that co-chairs ICAT (this year or a coming one) proposes meetings."),
+            rule="proposals.not_a_co_chair",
         )
     return years
 
@@ -70,7 +75,11 @@ def submit_meeting(session: Session, *, actor: Actor, status: str = "scheduled",
     secretariat) or "proposed" (``propose_meeting``, a co-chair's focal point). Raises what
     those raise, and ValidationError for another status."""
     if status not in SUBMITTED:
-        raise ValidationError("Unknown status.", fields={"status": [f"One of: {', '.join(SUBMITTED)}."]})
+        raise ValidationError(
+            _l("Unknown status."),
+            fields={"status": [_l("One of: %(choices)s.", choices=", ".join(SUBMITTED))]},
+            rule="proposals.status_unknown",
+        )
     if status == "proposed":
         return propose_meeting(session, actor=actor, **fields)
     return create_meeting(session, actor=actor, **fields)
@@ -110,7 +119,14 @@ def _proposal(session: Session, meeting_id: int, version: int | None) -> Meeting
     Conflict (the meeting is not, or no longer, a proposal)."""
     meeting = load_for_edit(session, meeting_id, version, required=False)
     if meeting.status != "proposed":
-        raise Conflict(f"Meeting {meeting_id} is not a proposal waiting for the secretariat (it is {meeting.status}).")
+        raise Conflict(
+            _l(
+                "Meeting %(id)s is not a proposal waiting for the secretariat (it is %(status)s).",
+                id=meeting_id,
+                status=meeting.status,
+            ),
+            rule="proposals.not_waiting",
+        )
     return meeting
 
 
@@ -121,7 +137,7 @@ def confirm_proposal(session: Session, *, actor: Actor, meeting_id: int, version
     Raises Unauthorized, Forbidden, NotFound, StaleVersion, Conflict (not
     a proposal, e.g. confirmed already). Emits MeetingConfirmed, then MeetingScheduled.
     """
-    require_role(actor, STAFF, "confirm proposed meetings")
+    require_role(actor, STAFF, _l("confirm proposed meetings"))
     meeting = _proposal(session, meeting_id, version)
     meeting.status = "scheduled"
     meeting.sequence += 1
@@ -152,11 +168,8 @@ def decline_proposal(
     Raises Unauthorized, Forbidden, NotFound, ValidationError (reason too long),
     StaleVersion, Conflict (not a proposal). Emits MeetingDeclined.
     """
-    require_role(actor, STAFF, "decline proposed meetings")
-    errors: rules.Errors = {}
-    rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
-    if errors:
-        raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
+    require_role(actor, STAFF, _l("decline proposed meetings"))
+    rules.check_reason(reason)
     meeting = _proposal(session, meeting_id, version)
     event = MeetingDeclined(
         meeting_id=meeting.id,
@@ -177,10 +190,13 @@ def withdraw_proposal(session: Session, *, actor: Actor, meeting_id: int, versio
     proposal), Forbidden (someone else's proposal), StaleVersion.
     Emits MeetingProposalWithdrawn.
     """
-    require_role(actor, STAFF | FOCAL_POINTS, "withdraw proposed meetings")
+    require_role(actor, STAFF | FOCAL_POINTS, _l("withdraw proposed meetings"))
     visible = get_meeting(session, meeting_id, actor=actor)
     if visible.status == "proposed" and not may_change_proposal(actor, visible):
-        raise Forbidden("Only the person who proposed a meeting, or the secretariat, withdraws it.")
+        raise Forbidden(
+            _l("Only the person who proposed a meeting, or the secretariat, withdraws it."),
+            rule="proposals.withdraw_refused",
+        )
     meeting = _proposal(session, meeting_id, version)
     event = MeetingProposalWithdrawn(
         meeting_id=meeting.id,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
@@ -71,7 +72,9 @@ def _cursor(after: object) -> tuple[datetime, int]:
         if at.tzinfo is None or not isinstance(meeting_id, int):
             raise ValueError(after)
     except (TypeError, ValueError) as exc:
-        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]}) from exc
+        raise ValidationError(
+            _l("Invalid cursor."), fields={"cursor": [_l("Not a cursor this API sent.")]}, rule="http.cursor_forged"
+        ) from exc
     return at, meeting_id
 
 

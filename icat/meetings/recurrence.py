@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
-from icat.core.errors import NotFound
+from icat.core.errors import Message, NotFound
 
 if TYPE_CHECKING:
     from icat.meetings.models import Meeting
@@ -70,30 +72,42 @@ _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 _UNTIL = re.compile(r"(\d{4})(\d{2})(\d{2})(T\d{6}Z?)?")
 
 
-def _number_problem(part: str, item: str) -> str | None:
+def _number_problem(part: str, item: str) -> Message | None:
     low, high, signed = _RANGES[part]
     value = int(item) if _NUMBER.fullmatch(item) else None
     if value is not None and low <= abs(value) <= high and (signed or item[0].isdigit()):
         return None
     sign = "±" if signed else ""
-    return f"{part} takes whole numbers from {sign}{low} to {sign}{high}, not {item!r}."
+    return _l(
+        "%(part)s takes whole numbers from %(low)s to %(high)s, not %(item)r.",
+        part=part,
+        low=f"{sign}{low}",
+        high=f"{sign}{high}",
+        item=item,
+    )
 
 
-def _until_problem(value: str) -> str | None:
+def _until_problem(value: str) -> Message | None:
     found = _UNTIL.fullmatch(value)
     if found is None:
-        return f"UNTIL is a date (YYYYMMDD) or a UTC time (YYYYMMDDTHHMMSSZ), not {value!r}."
+        return _l("UNTIL is a date (YYYYMMDD) or a UTC time (YYYYMMDDTHHMMSSZ), not %(value)r.", value=value)
     if not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
-        return f"UNTIL must fall between {FIRST_YEAR} and {LAST_YEAR}."
+        return _l("UNTIL must fall between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
     return None
 
 
-def _part_problem(name: str, value: str) -> str | None:
+def _choice_problem(name: str, value: str, choices: tuple[str, ...]) -> Message | None:
+    if value in choices:
+        return None
+    return _l("%(name)s is one of %(choices)s, not %(value)r.", name=name, choices=", ".join(choices), value=value)
+
+
+def _part_problem(name: str, value: str) -> Message | None:
     """Why one ``NAME=value`` part breaks RFC 5545 §3.3.10 (or our bounds), or None."""
     if name == "FREQ":
-        return None if value in FREQS else f"FREQ is one of {', '.join(FREQS)}, not {value!r}."
+        return _choice_problem(name, value, FREQS)
     if name == "WKST":
-        return None if value in WEEKDAYS else f"WKST is one of {', '.join(WEEKDAYS)}, not {value!r}."
+        return _choice_problem(name, value, WEEKDAYS)
     if name == "UNTIL":
         return _until_problem(value)
     items = value.split(",") if name in _LISTS else [value]
@@ -102,33 +116,33 @@ def _part_problem(name: str, value: str) -> str | None:
             found = _BYDAY.fullmatch(item)
             ordinal = found.group(1) if found else None
             if found is None or (ordinal is not None and not 1 <= abs(int(ordinal)) <= 53):
-                return f"BYDAY takes weekdays such as MO or -1FR (ordinals ±1 to ±53), not {item!r}."
+                return _l("BYDAY takes weekdays such as MO or -1FR (ordinals ±1 to ±53), not %(item)r.", item=item)
         elif problem := _number_problem(name, item):
             return problem
     return None
 
 
-def check_parts(text: str) -> list[str]:
+def check_parts(text: str) -> list[Message]:
     """Every problem of the RRULE's parts: each known to RFC 5545 §3.3.10, given once, within
     its range, FREQ present, not both COUNT and UNTIL. Pure text: no start, no zone needed."""
     body = normalise(text)
-    problems: list[str] = []
+    problems: list[Message] = []
     seen: set[str] = set()
     for part in body.split(";"):
         name, equals, value = part.partition("=")
         if not equals or not value:
-            problems.append(f"{part!r} is not a NAME=VALUE part of an RRULE.")
+            problems.append(_l("%(part)r is not a NAME=VALUE part of an RRULE.", part=part))
         elif name not in _RANGES and name not in ("FREQ", "UNTIL", "WKST", "BYDAY"):
-            problems.append(f"{name} is not an RRULE part.")
+            problems.append(_l("%(name)s is not an RRULE part.", name=name))
         elif name in seen:
-            problems.append(f"{name} is given twice.")
+            problems.append(_l("%(name)s is given twice.", name=name))
         elif problem := _part_problem(name, value):
             problems.append(problem)
         seen.add(name)
     if "FREQ" not in seen:
-        problems.append("The rule needs FREQ, such as FREQ=WEEKLY.")
+        problems.append(_l("The rule needs FREQ, such as FREQ=WEEKLY."))
     if {"COUNT", "UNTIL"} <= seen:
-        problems.append("Give COUNT or UNTIL, not both.")
+        problems.append(_l("Give COUNT or UNTIL, not both."))
     return problems
 
 
@@ -142,33 +156,33 @@ def parse(text: str, *, starts_at: datetime, timezone: str) -> rrule:
     """
     body = normalise(text)
     if not body or any(c in body for c in "\r\n") or "DTSTART" in body:
-        raise RecurrenceError("Give one RRULE line, such as FREQ=WEEKLY;COUNT=10, without DTSTART.")
+        raise RecurrenceError(_l("Give one RRULE line, such as FREQ=WEEKLY;COUNT=10, without DTSTART."))
     problems = check_parts(body)
     if problems:
-        raise RecurrenceError(" ".join(problems))
+        raise RecurrenceError(LazyString(lambda: " ".join(map(str, problems))))  # joined when shown
     parts = {item.partition("=")[0] for item in body.split(";")}
     if not parts & {"COUNT", "UNTIL"}:
-        raise RecurrenceError("The rule must end: add COUNT or UNTIL.")
+        raise RecurrenceError(_l("The rule must end: add COUNT or UNTIL."))
     try:
         rule = rrulestr(body, dtstart=starts_at.astimezone(ZoneInfo(timezone)))
     except (ValueError, TypeError) as exc:
-        raise RecurrenceError(f"Not a valid RRULE: {exc}.") from exc
+        raise RecurrenceError(_l("Not a valid RRULE: %(reason)s.", reason=str(exc))) from exc
     if not isinstance(rule, rrule):
-        raise RecurrenceError("Give one RRULE line.")
+        raise RecurrenceError(_l("Give one RRULE line."))
     try:
         found = list(itertools.islice(rule, MAX_OCCURRENCES + 1))
     except (ValueError, OverflowError) as exc:  # dateutil stepping past year 9999
-        raise RecurrenceError(f"The rule's occurrences run past {LAST_YEAR}.") from exc
+        raise RecurrenceError(_l("The rule's occurrences run past %(year)s.", year=LAST_YEAR)) from exc
     if len(found) > MAX_OCCURRENCES:
-        raise RecurrenceError(f"The rule yields more than {MAX_OCCURRENCES} occurrences.")
+        raise RecurrenceError(_l("The rule yields more than %(n)s occurrences.", n=MAX_OCCURRENCES))
     if not found:
-        raise RecurrenceError("The rule yields no occurrence after the start.")
+        raise RecurrenceError(_l("The rule yields no occurrence after the start."))
     if found[-1].year > LAST_YEAR:
-        raise RecurrenceError(f"The rule's occurrences run past {LAST_YEAR}: end it sooner.")
+        raise RecurrenceError(_l("The rule's occurrences run past %(year)s: end it sooner.", year=LAST_YEAR))
     if next(iter(rule)) != starts_at:
         # RFC 5545 counts DTSTART as the first instance; calendar apps disagree when it does
         # not match the rule, so the start must be an occurrence (e.g. a Monday for BYDAY=MO).
-        raise RecurrenceError("The start must be the first occurrence of the rule (check BYDAY and the like).")
+        raise RecurrenceError(_l("The start must be the first occurrence of the rule (check BYDAY and the like)."))
     return rule
 
 
@@ -232,7 +246,10 @@ def find_occurrence(meeting: Meeting, recurrence_id: datetime) -> Occurrence:
         for item in occurrences(meeting, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)):
             if item.recurrence_id == original:
                 return item
-    raise NotFound(f"Meeting {meeting.id} has no occurrence starting at {original.isoformat()}.")
+    raise NotFound(
+        _l("Meeting %(id)s has no occurrence starting at %(start)s.", id=meeting.id, start=original.isoformat()),
+        rule="meetings.occurrence_unknown",
+    )
 
 
 def series_end(meeting_fields: dict[str, object]) -> datetime:

@@ -9,8 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from icalendar.prop import vDuration
 
+from icat.core.errors import Message, ValidationError
 from icat.core.text import text_problem
 from icat.meetings import recurrence
 from icat.meetings.models import MEETING_KINDS, PRECISIONS, RESPONSES, VISIBILITIES
@@ -35,7 +37,7 @@ MAX_REMINDERS = 10
 MAX_REMINDER_OFFSET = timedelta(days=365)
 CHOICES = {"kind": MEETING_KINDS, "visibility": VISIBILITIES, "date_precision": PRECISIONS, "response": RESPONSES}
 
-Errors = dict[str, list[str]]
+Errors = dict[str, list[Message]]
 
 
 def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> None:
@@ -46,18 +48,28 @@ def check_text(errors: Errors, fields: dict[str, Any], names: Iterable[str]) -> 
         if value is None:
             continue
         if len(value) > LIMITS[name]:
-            errors.setdefault(name, []).append(f"At most {LIMITS[name]} characters.")
+            errors.setdefault(name, []).append(_l("At most %(n)s characters.", n=LIMITS[name]))
         problem = text_problem(value, multiline=name in MULTILINE)
         if problem:
             errors.setdefault(name, []).append(problem)
     if fields.get("title") is not None and not fields["title"].strip():
-        errors.setdefault("title", []).append("A title is required.")
+        errors.setdefault("title", []).append(_l("A title is required."))
+
+
+def check_reason(reason: str | None) -> None:
+    """A cancellation's or a refusal's reason within its limit; raises ValidationError (``reason``)."""
+    errors: Errors = {}
+    check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
+    if errors:
+        raise ValidationError(
+            _l("The reason is too long."), fields={"reason": errors["cancel_reason"]}, rule="meetings.reason_invalid"
+        )
 
 
 def check_choices(errors: Errors, fields: dict[str, Any]) -> None:
     for name, allowed in CHOICES.items():
         if name in fields and fields[name] not in allowed:
-            errors.setdefault(name, []).append(f"One of: {', '.join(allowed)}.")
+            errors.setdefault(name, []).append(_l("One of: %(choices)s.", choices=", ".join(allowed)))
 
 
 def check_url(errors: Errors, url: str | None) -> None:
@@ -65,22 +77,22 @@ def check_url(errors: Errors, url: str | None) -> None:
         return
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        errors.setdefault("online_url", []).append("An http:// or https:// address.")
+        errors.setdefault("online_url", []).append(_l("An http:// or https:// address."))
 
 
 def reminder_offset(text: Any) -> timedelta:
     """An ISO 8601 duration such as ``P7D`` or ``PT1H`` (weeks, days, hours, minutes,
     seconds; icalendar's RFC 5545 parser), between zero and a year. Raises ValueError."""
     if not isinstance(text, str) or not any(c.isdigit() for c in text):
-        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P7D or PT1H.")
+        raise ValueError(_l("%(text)r is not an ISO 8601 duration such as P7D or PT1H.", text=text))
     try:
         value = vDuration.from_ical(text)
     except Exception as exc:  # icalendar raises its own InvalidCalendar (a ValueError) or others
-        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P7D or PT1H.") from exc
+        raise ValueError(_l("%(text)r is not an ISO 8601 duration such as P7D or PT1H.", text=text)) from exc
     if value < timedelta(0):
-        raise ValueError(f"{text!r} is negative: give the time before the meeting.")
+        raise ValueError(_l("%(text)r is negative: give the time before the meeting.", text=text))
     if value > MAX_REMINDER_OFFSET:
-        raise ValueError(f"{text!r} is more than a year before the meeting.")
+        raise ValueError(_l("%(text)r is more than a year before the meeting.", text=text))
     return value
 
 
@@ -88,15 +100,15 @@ def check_reminders(errors: Errors, offsets: Any) -> None:
     if offsets is None:
         return
     if not isinstance(offsets, list):
-        errors.setdefault("reminder_offsets", []).append("A list of durations, or null for the defaults.")
+        errors.setdefault("reminder_offsets", []).append(_l("A list of durations, or null for the defaults."))
         return
     if len(offsets) > MAX_REMINDERS:
-        errors.setdefault("reminder_offsets", []).append(f"At most {MAX_REMINDERS} reminders.")
+        errors.setdefault("reminder_offsets", []).append(_l("At most %(n)s reminders.", n=MAX_REMINDERS))
     for text in offsets:
         try:
             reminder_offset(text)
         except ValueError as exc:
-            errors.setdefault("reminder_offsets", []).append(str(exc))
+            errors.setdefault("reminder_offsets", []).append(exc.args[0])
 
 
 FIRST_DAY, LAST_DAY = date(recurrence.FIRST_YEAR, 1, 1), date(recurrence.LAST_YEAR, 12, 31)
@@ -120,7 +132,9 @@ def check_span(errors: Errors, fields: dict[str, Any], zone: str | None) -> None
     for name in ("starts_at", "ends_at"):
         value = fields.get(name)
         if isinstance(value, datetime) and value.tzinfo is not None and not in_span(value, known):
-            errors.setdefault(name, []).append(f"Must fall between {FIRST_DAY} and {LAST_DAY} in the meeting's zone.")
+            errors.setdefault(name, []).append(
+                _l("Must fall between %(first)s and %(last)s in the meeting's zone.", first=FIRST_DAY, last=LAST_DAY)
+            )
 
 
 def check_times(errors: Errors, fields: dict[str, Any]) -> None:
@@ -129,9 +143,11 @@ def check_times(errors: Errors, fields: dict[str, Any]) -> None:
     start, end, zone = fields.get("starts_at"), fields.get("ends_at"), fields.get("timezone")
     for name, value in (("starts_at", start), ("ends_at", end)):
         if not isinstance(value, datetime) or value.tzinfo is None:
-            errors.setdefault(name, []).append("A date and time with its UTC offset.")
+            errors.setdefault(name, []).append(_l("A date and time with its UTC offset."))
     if not isinstance(zone, str) or not recurrence.is_time_zone(zone):
-        errors.setdefault("timezone", []).append(f"{zone!r} is not an IANA time zone such as Europe/Vienna.")
+        errors.setdefault("timezone", []).append(
+            _l("%(zone)r is not an IANA time zone such as Europe/Vienna.", zone=zone)
+        )
     check_span(errors, fields, zone)
     if fields.get("recurrence"):
         for problem in recurrence.check_parts(fields["recurrence"]):
@@ -139,12 +155,12 @@ def check_times(errors: Errors, fields: dict[str, Any]) -> None:
     if "starts_at" in errors or "ends_at" in errors:
         return
     if end <= start:
-        errors.setdefault("ends_at", []).append("Must be after the start.")
+        errors.setdefault("ends_at", []).append(_l("Must be after the start."))
     if fields.get("recurrence") and "timezone" not in errors and "recurrence" not in errors:
         try:
             recurrence.parse(fields["recurrence"], starts_at=start, timezone=zone)
         except recurrence.RecurrenceError as exc:
-            errors.setdefault("recurrence", []).append(str(exc))
+            errors.setdefault("recurrence", []).append(exc.args[0])
 
 
 def meeting_errors(fields: dict[str, Any]) -> Errors:
@@ -152,7 +168,7 @@ def meeting_errors(fields: dict[str, Any]) -> Errors:
     errors: Errors = {}
     for name in ("title", "kind"):
         if not fields.get(name):
-            errors.setdefault(name, []).append("Required.")
+            errors.setdefault(name, []).append(_l("Required."))
     check_text(errors, fields, ("title", "description", "location", "online_url", "note"))
     check_choices(errors, fields)
     check_url(errors, fields.get("online_url"))
@@ -169,7 +185,12 @@ def check_proposal_year(errors: Errors, fields: dict[str, Any], years: Sequence[
         return
     year = start.astimezone(ZoneInfo(zone)).year
     if year not in years:
-        chaired = ", ".join(str(y) for y in years) or "no year from now on"
+        chaired = ", ".join(str(y) for y in years) or _l("no year from now on")
         errors.setdefault("starts_at", []).append(
-            f"Co-chairs propose meetings of the years they co-chair: your entity co-chairs {chaired}, not {year}."
+            _l(
+                "Co-chairs propose meetings of the years they co-chair: "
+                "your entity co-chairs %(chaired)s, not %(year)s.",
+                chaired=chaired,
+                year=year,
+            )
         )

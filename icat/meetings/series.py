@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
@@ -21,14 +22,20 @@ def _override(session: Session, meeting_id: int, recurrence_id: datetime) -> tup
     Raises NotFound (no such meeting or occurrence), Conflict (meeting cancelled)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
     if not meeting.recurrence:
-        raise NotFound(f"Meeting {meeting_id} does not recur; change the meeting itself.")
+        raise NotFound(
+            _l("Meeting %(id)s does not recur; change the meeting itself.", id=meeting_id),
+            rule="meetings.not_recurring",
+        )
     if meeting.status == "cancelled":
-        raise Conflict(f"Meeting {meeting_id} is cancelled.")
+        raise Conflict(_l("Meeting %(id)s is cancelled.", id=meeting_id), rule="meetings.series_cancelled")
     original = recurrence_id.astimezone(UTC)
     if original not in recurrence.starts(meeting.recurrence, starts_at=meeting.starts_at, timezone=meeting.timezone):
-        raise NotFound(f"Meeting {meeting_id} has no occurrence starting at {iso(original)}.")
+        raise NotFound(
+            _l("Meeting %(id)s has no occurrence starting at %(start)s.", id=meeting_id, start=iso(original)),
+            rule="meetings.occurrence_unknown",
+        )
     for override in meeting.overrides:
         if override.recurrence_id == original:
             return meeting, override
@@ -52,21 +59,21 @@ def move_occurrence(
     Raises Forbidden, NotFound, Conflict (meeting or occurrence cancelled), ValidationError
     (end not after start, naive times, outside 2000–2100 in the meeting's zone). Emits OccurrenceMoved.
     """
-    require_role(actor, STAFF, "move meetings")
-    errors: dict[str, list[str]] = {}
+    require_role(actor, STAFF, _l("move meetings"))
+    errors: rules.Errors = {}
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.tzinfo is None:
-            errors[name] = ["A date and time with its UTC offset."]
+            errors[name] = [_l("A date and time with its UTC offset.")]
     if not errors and ends_at <= starts_at:
-        errors["ends_at"] = ["Must be after the start."]
+        errors["ends_at"] = [_l("Must be after the start.")]
     if errors:
-        raise ValidationError("The new times are invalid.", fields=errors)
+        raise ValidationError(_l("The new times are invalid."), fields=errors, rule="meetings.occurrence_times_invalid")
     meeting, override = _override(session, meeting_id, recurrence_id)
     rules.check_span(errors, {"starts_at": starts_at, "ends_at": ends_at}, meeting.timezone)
     if errors:
-        raise ValidationError("The new times are invalid.", fields=errors)
+        raise ValidationError(_l("The new times are invalid."), fields=errors, rule="meetings.occurrence_times_invalid")
     if override.status == "cancelled":
-        raise Conflict("This occurrence is cancelled.")
+        raise Conflict(_l("This occurrence is cancelled."), rule="meetings.occurrence_cancelled")
     override.starts_at, override.ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     return _changed(session, actor, meeting, override, moved=True)
 
@@ -76,10 +83,10 @@ def cancel_occurrence(
 ) -> OccurrenceOverride:
     """Cancel one occurrence of a series (admin, secretariat); its own sequence rises.
     Raises Forbidden, NotFound, Conflict (already cancelled). Emits OccurrenceCancelled."""
-    require_role(actor, STAFF, "cancel meetings")
+    require_role(actor, STAFF, _l("cancel meetings"))
     meeting, override = _override(session, meeting_id, recurrence_id)
     if override.status == "cancelled":
-        raise Conflict("This occurrence is cancelled already.")
+        raise Conflict(_l("This occurrence is cancelled already."), rule="meetings.occurrence_cancelled_already")
     override.status = "cancelled"
     return _changed(session, actor, meeting, override, moved=False)
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
@@ -58,7 +59,7 @@ def resolve_invitees(session: Session, acronyms: Iterable[str], errors: rules.Er
     found = {e.acronym: e for e in session.scalars(sa.select(Entity).where(Entity.acronym.in_(wanted)))}
     for acronym in wanted:
         if acronym not in found:
-            errors.setdefault("invitees", []).append(f"Unknown entity: {acronym}.")
+            errors.setdefault("invitees", []).append(_l("Unknown entity: %(acronym)s.", acronym=acronym))
     return [found[a] for a in wanted if a in found]
 
 
@@ -82,7 +83,9 @@ def _validate(session: Session, fields: dict[str, Any], years: Sequence[int] | N
         rules.check_proposal_year(errors, fields, years)
     invitees = resolve_invitees(session, fields.get("invitees") or (), errors)
     if errors:
-        raise ValidationError("Some fields of the meeting are invalid.", fields=errors)
+        raise ValidationError(
+            _l("Some fields of the meeting are invalid."), fields=errors, rule="meetings.fields_invalid"
+        )
     return invitees
 
 
@@ -92,7 +95,7 @@ def create_meeting(
     """Schedule a meeting (admin, secretariat). ``fields`` are Meeting columns (title, kind,
     starts_at, ends_at, timezone, …). Raises Unauthorized, Forbidden, ValidationError (every
     bad field named). Emits MeetingScheduled."""
-    require_role(actor, STAFF, "schedule meetings")
+    require_role(actor, STAFF, _l("schedule meetings"))
     meeting = insert_meeting(session, actor=actor, invitees=invitees, recurrence=recurrence, fields=fields)
     outbox.record(session, scheduled_event(meeting), actor=actor)
     return meeting
@@ -153,8 +156,8 @@ def load_for_edit(session: Session, meeting_id: int, version: int | None, *, req
     required), StaleVersion."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
-    edits.check_version(meeting, version, label=f"Meeting {meeting_id}", required=required)
+        raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
+    edits.check_version(meeting, version, label=_l("Meeting %(id)s", id=meeting_id), required=required)
     return meeting
 
 
@@ -184,7 +187,7 @@ def update_meeting(
     meeting = _load_editable(session, actor, meeting_id, version)
     edits.refuse_unknown(changes, MEETING_EDITABLE)
     if meeting.status == "cancelled":
-        raise Conflict("A cancelled meeting cannot be changed.")
+        raise Conflict(_l("A cancelled meeting cannot be changed."), rule="meetings.cancelled_unchangeable")
     changes = _in_utc(changes)
     if "recurrence" in changes:
         changes = {**changes, "recurrence": rules_recurrence(changes["recurrence"])}
@@ -199,7 +202,7 @@ def update_meeting(
 def _load_editable(session: Session, actor: Actor, meeting_id: int, version: int | None) -> Meeting:
     """The meeting ``actor`` may change (``meeting_to_change``), at ``version``."""
     meeting = meeting_to_change(session, meeting_id, actor)
-    edits.check_version(meeting, version, label=f"Meeting {meeting_id}")
+    edits.check_version(meeting, version, label=_l("Meeting %(id)s", id=meeting_id))
     return meeting
 
 
@@ -271,17 +274,17 @@ def cancel_meeting(
     ValidationError (reason too long), StaleVersion, Conflict (already
     cancelled, or a proposal: those are declined). Raises ``sequence``. Emits MeetingCancelled.
     """
-    require_role(actor, STAFF, "cancel meetings")
+    require_role(actor, STAFF, _l("cancel meetings"))
     meeting = load_for_edit(session, meeting_id, version, required=False)
-    errors: rules.Errors = {}
-    rules.check_text(errors, {"cancel_reason": reason}, ("cancel_reason",))
-    if errors:
-        raise ValidationError("The reason is too long.", fields={"reason": errors["cancel_reason"]})
+    rules.check_reason(reason)
     if meeting.status == "cancelled":
-        raise Conflict(f"Meeting {meeting_id} is cancelled already.")
+        raise Conflict(_l("Meeting %(id)s is cancelled already.", id=meeting_id), rule="meetings.cancelled_already")
     if meeting.status == "proposed":
         # Cancelled rows stay in feeds for 30 days; a proposal was never in one.
-        raise Conflict(f"Meeting {meeting_id} is a proposal, on no calendar: decline it instead of cancelling.")
+        raise Conflict(
+            _l("Meeting %(id)s is a proposal, on no calendar: decline it instead of cancelling.", id=meeting_id),
+            rule="meetings.proposal_not_cancellable",
+        )
     meeting.status, meeting.cancel_reason, meeting.cancelled_at = "cancelled", reason, clock.now()
     meeting.sequence += 1
     touch(meeting)

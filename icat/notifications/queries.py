@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
@@ -24,7 +25,7 @@ def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> 
     other signed-in people (never the rows that name no person, such as "UNU has no focal
     point to remind", which only the secretariat acts on). Raises Unauthorized for an
     anonymous reader, NotFound when the actor may not see the meeting."""
-    actor = require_role(actor, SIGNED_IN, "see reminder plans")
+    actor = require_role(actor, SIGNED_IN, _l("see reminder plans"))
     get_meeting(session, meeting_id, actor=actor)
     query = (
         sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}").order_by(Delivery.due_at, Delivery.key)
@@ -38,6 +39,6 @@ def problem_deliveries(
     session: Session, *, actor: Actor | None, statuses: Sequence[str] = ("failed", "skipped"), limit: int = 200
 ) -> Sequence[Delivery]:
     """Failed and skipped deliveries, newest first (secretariat and admins)."""
-    require_role(actor, STAFF, "see failed deliveries")
+    require_role(actor, STAFF, _l("see failed deliveries"))
     query = sa.select(Delivery).where(Delivery.status.in_(statuses)).order_by(Delivery.updated_at.desc()).limit(limit)
     return session.scalars(query).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
@@ -12,6 +13,13 @@ from icat.notifications.events import DeliveryRetried
 from icat.notifications.models import Delivery
 
 
+def _not_retryable(row: Delivery) -> Conflict:
+    return Conflict(
+        _l("Delivery %(id)s is %(status)s: only a failed delivery can be retried.", id=row.id, status=row.status),
+        rule="deliveries.retry_not_failed",
+    )
+
+
 def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -> Delivery:
     """Put a failed delivery back in the queue, due now, with its attempts reset.
 
@@ -19,12 +27,12 @@ def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -
     failed delivery can be retried). Emits DeliveryRetried. A delivery whose event has
     started meanwhile will be skipped by the dispatcher, never sent late.
     """
-    require_role(actor, STAFF, "retry deliveries")
+    require_role(actor, STAFF, _l("retry deliveries"))
     row = session.get(Delivery, delivery_id)
     if row is None:
-        raise NotFound(f"No delivery {delivery_id}.")
+        raise NotFound(_l("No delivery %(id)s.", id=delivery_id), rule="deliveries.delivery_unknown")
     if row.status != "failed":
-        raise Conflict(f"Delivery {delivery_id} is {row.status}: only a failed delivery can be retried.")
+        raise _not_retryable(row)
     now = clock.now()
     row.status, row.attempts, row.lease_until, row.due_at, row.updated_at = "pending", 0, None, now, now
     outbox.record(session, DeliveryRetried(delivery_id=row.id, key=row.key), actor=actor)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.errors import NotFound
@@ -21,7 +22,7 @@ def get_observance(session: Session, slug: str) -> Observance:
     """The observance with this slug; raises NotFound."""
     observance = session.scalar(sa.select(Observance).where(Observance.slug == slug))
     if observance is None:
-        raise NotFound(f"No observance {slug}.")
+        raise NotFound(_l("No observance %(slug)s.", slug=slug), rule="observances.observance_unknown")
     return observance
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
@@ -25,7 +26,7 @@ def create_observance(
 ) -> Observance:
     """Add an observance with its known themes and campaign steps (admin, secretariat).
     Raises Forbidden. Emits ObservanceCreated."""
-    require_role(actor, STAFF, "add observances")
+    require_role(actor, STAFF, _l("add observances"))
     now = clock.now()
     observance = Observance(created_at=now, updated_at=now, **fields)
     observance.themes = [ObservanceTheme(**theme) for theme in themes]
@@ -49,8 +50,9 @@ def _apply_themes(observance: Observance, themes: list[dict[str, Any]]) -> dict[
         year = item["year"]
         if year < observance.first_year:
             raise ValidationError(
-                "A theme before the first observance.",
-                fields={"themes": [f"{year} is before {observance.first_year}."]},
+                _l("A theme before the first observance."),
+                fields={"themes": [_l("%(year)s is before %(first)s.", year=year, first=observance.first_year)]},
+                rule="observances.theme_too_early",
             )
         row = observance.theme_for(year)
         old = _theme_json(row)
@@ -72,7 +74,11 @@ def _apply_steps(observance: Observance, steps: list[dict[str, Any]]) -> dict[st
     for item in steps:
         step = by_key.get(item["key"])
         if step is None:
-            raise ValidationError("Unknown campaign step.", fields={"steps": [f"No step {item['key']}."]})
+            raise ValidationError(
+                _l("Unknown campaign step."),
+                fields={"steps": [_l("No step %(key)s.", key=item["key"])]},
+                rule="observances.step_unknown",
+            )
         if step.offset_days != item["offset_days"]:
             diff[f"steps.{step.key}"] = [step.offset, f"P{item['offset_days']}D"]
             step.offset_days = item["offset_days"]
@@ -88,7 +94,7 @@ def update_observance(
     Raises NotFound, Forbidden, ValidationError, StaleVersion. Emits ObservanceUpdated; no
     change, no event, same version.
     """
-    require_role(actor, STAFF, "change observances")
+    require_role(actor, STAFF, _l("change observances"))
     observance = get_observance(session, slug)
     edits.check_version(observance, version, label=slug)
     edits.refuse_unknown(changes, OBSERVANCE_EDITABLE)

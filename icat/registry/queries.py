@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.errors import NotFound
@@ -41,7 +42,7 @@ def get_entity(session: Session, acronym: str) -> Entity:
     """The entity with this acronym (exact, as in URLs); raises NotFound."""
     entity = session.scalar(sa.select(Entity).where(Entity.acronym == acronym))
     if entity is None:
-        raise NotFound(f"No entity with acronym {acronym}.")
+        raise NotFound(_l("No entity with acronym %(acronym)s.", acronym=acronym), rule="registry.entity_unknown")
     return entity
 
 

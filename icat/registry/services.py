@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, ValidationError
+from icat.core.errors import Conflict, Message, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.registry.events import EntityCreated, EntityUpdated
 from icat.registry.models import Entity
@@ -34,23 +35,34 @@ ENTITY_EDITABLE = (
 
 
 def _check_dates(joined_on: date | None, joined_year: int | None, left_on: date | None) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if joined_on and left_on and left_on < joined_on:
-        errors["left_on"] = ["Must not be before joined_on."]
+        errors["left_on"] = [_l("Must not be before joined_on.")]
     if joined_on and joined_year and joined_on.year != joined_year:
-        errors["joined_year"] = ["Must be the year of joined_on."]
+        errors["joined_year"] = [_l("Must be the year of joined_on.")]
     if errors:
-        raise ValidationError("The entity's dates contradict each other.", fields=errors)
+        raise ValidationError(
+            _l("The entity's dates contradict each other."), fields=errors, rule="registry.dates_contradict"
+        )
+
+
+def _refuse_taken(session: Session, acronym: str) -> None:
+    """Conflict when an entity holds ``acronym`` already, compared case-insensitively."""
+    taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
+    if session.scalar(taken) is not None:
+        raise Conflict(
+            _l("An entity with acronym %(acronym)s exists already.", acronym=acronym),
+            fields={"acronym": [_l("Taken.")]},
+            rule="registry.acronym_taken",
+        )
 
 
 def create_entity(session: Session, *, actor: Actor, acronym: str, **fields: Any) -> Entity:
     """Add an entity (admin, secretariat). Raises Forbidden, ValidationError, Conflict
     (acronym taken, compared case-insensitively). Emits EntityCreated."""
-    require_role(actor, STAFF, "add entities")
+    require_role(actor, STAFF, _l("add entities"))
     _check_dates(fields.get("joined_on"), fields.get("joined_year"), fields.get("left_on"))
-    taken = sa.select(Entity.id).where(sa.func.lower(Entity.acronym) == acronym.lower())
-    if session.scalar(taken) is not None:
-        raise Conflict(f"An entity with acronym {acronym} exists already.", fields={"acronym": ["Taken."]})
+    _refuse_taken(session, acronym)
     now = clock.now()
     entity = Entity(acronym=acronym, created_at=now, updated_at=now, **fields)
     session.add(entity)
@@ -76,7 +88,7 @@ def update_entity(
     dates), StaleVersion. Emits EntityUpdated with the changed fields only; an edit that
     changes nothing records nothing and keeps the version.
     """
-    require_role(actor, STAFF, "change entities")
+    require_role(actor, STAFF, _l("change entities"))
     entity = get_entity(session, acronym)
     edits.check_version(entity, version, label=acronym)
     edits.refuse_unknown(changes, ENTITY_EDITABLE)

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from icat.core import clock, edits, once, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, ValidationError
+from icat.core.errors import Conflict, Message, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.registry.models import Entity
 from icat.registry.sources import fill_tiers
@@ -33,13 +34,13 @@ def _entities(session: Session, acronyms: Sequence[str]) -> tuple[list[Entity], 
 
 def _check(session: Session, year: int, chairs: list[str] | None, confirmed_repeat: bool) -> None:
     """Raise ValidationError naming each broken rule; nothing is written before this passes."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if problem := rules.year_problem(year, clock.today().year):
         errors["year"] = [problem]
     if chairs is not None:
         entities, unknown = _entities(session, chairs)
         if unknown:
-            errors["chairs"] = [f"No entity with acronym {a}." for a in unknown]
+            errors["chairs"] = [_l("No entity with acronym %(acronym)s.", acronym=a) for a in unknown]
         elif problems := rules.chairs_problems(year, entities):
             errors["chairs"] = problems
         elif problem := rules.repeat_problem(
@@ -47,7 +48,9 @@ def _check(session: Session, year: int, chairs: list[str] | None, confirmed_repe
         ):
             errors["confirmed_repeat"] = [problem]
     if errors:
-        raise ValidationError(f"The co-chairs for {year} break a rule.", fields=errors)
+        raise ValidationError(
+            _l("The co-chairs for %(year)s break a rule.", year=year), fields=errors, rule="rotation.term_invalid"
+        )
 
 
 def _existing(session: Session, year: int, version: int | None) -> ChairTerm | None:
@@ -55,8 +58,15 @@ def _existing(session: Session, year: int, version: int | None) -> ChairTerm | N
     if term is None:
         return None
     if version is None:
-        raise Conflict(f"{year} has a term already (version {term.version}); send that version to replace it.")
-    edits.check_version(term, version, label=f"The {year} term")
+        raise Conflict(
+            _l(
+                "%(year)s has a term already (version %(version)s); send that version to replace it.",
+                year=year,
+                version=term.version,
+            ),
+            rule="rotation.term_exists",
+        )
+    edits.check_version(term, version, label=_l("The %(year)s term", year=year))
     return term
 
 
@@ -90,7 +100,7 @@ def record_term(
     broken rule, Conflict (a term exists and no version was sent), StaleVersion.
     Emits ChairTermRecorded.
     """
-    require_role(actor, STAFF, "record co-chairs")
+    require_role(actor, STAFF, _l("record co-chairs"))
     _check(session, year, chairs, confirmed_repeat)
     term = _existing(session, year, version)
     entities, _ = _entities(session, chairs or [])  # before any change: no autoflush midway
@@ -139,13 +149,13 @@ def seed_history(session: Session, *, actor: Actor, chairs: list[dict[str, Any]]
 
 def set_unwilling(session: Session, *, actor: Actor, year: int, entities: list[str]) -> list[str]:
     """Replace the list of entities that will not chair in ``year``. Emits ChairUnwillingnessSet."""
-    require_role(actor, STAFF, "record who will not chair")
+    require_role(actor, STAFF, _l("record who will not chair"))
     found, unknown = _entities(session, entities)
-    errors = {"entities": [f"No entity with acronym {a}." for a in unknown]} if unknown else {}
+    errors = {"entities": [_l("No entity with acronym %(acronym)s.", acronym=a) for a in unknown]} if unknown else {}
     if problem := rules.year_problem(year, clock.today().year):
         errors["year"] = [problem]
     if errors:
-        raise ValidationError("The list could not be saved.", fields=errors)
+        raise ValidationError(_l("The list could not be saved."), fields=errors, rule="rotation.unwilling_invalid")
     session.execute(sa.delete(ChairUnwilling).where(ChairUnwilling.year == year))
     session.add_all(ChairUnwilling(entity_id=e.id, year=year) for e in found)
     acronyms = sorted(e.acronym for e in found)
@@ -158,7 +168,7 @@ def plan(session: Session, *, through: int) -> list[PlanItem]:
     Raises ValidationError for a horizon outside the allowed years."""
     this_year = clock.today().year
     if problem := rules.year_problem(through, this_year):
-        raise ValidationError("Invalid horizon.", fields={"through": [problem]})
+        raise ValidationError(_l("Invalid horizon."), fields={"through": [problem]}, rule="rotation.horizon_invalid")
     history = queries.known_chairs(session)
     horizon = range(this_year + 1, through + 1)  # coming years only
     return propose(

@@ -7,6 +7,7 @@ Area packages (``icat/<area>/``) know nothing of this package; blueprints use it
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import IntegerConverter
 
@@ -30,7 +31,7 @@ def _refuse_nul() -> None:
     if "\x00" in request.path:
         raise NotFound()
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        raise BadRequest("The query string contains a NUL character.")
+        raise BadRequest(_l("The query string contains a NUL character."))
 
 
 def init_web(app: Flask) -> None:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
 from icat.accounts import services as accounts
 from icat.accounts.models import User
 from icat.core.actor import Actor
-from icat.core.errors import Unauthorized
+from icat.core.errors import Message, Unauthorized
 from icat.core.permissions import require_role
 from icat.core.uow import unit_of_work
 from icat.extensions import db, login_manager
@@ -46,11 +47,11 @@ def _bearer_user() -> User | None:
         return None
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
-        raise Unauthorized("Use 'Authorization: Bearer <token>'.")
+        raise Unauthorized(_l("Use 'Authorization: Bearer <token>'."), rule="auth.bearer_token_missing")
     with unit_of_work(db.session):
         user = accounts.user_for_token(db.session, raw.strip(), kind="api")
     if user is None:
-        raise Unauthorized("The token is unknown or revoked.")
+        raise Unauthorized(_l("The token is unknown or revoked."), rule="auth.token_unknown")
     return user
 
 
@@ -79,7 +80,7 @@ def init_auth(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
 
-def requires(roles: frozenset[str], action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def requires(roles: frozenset[str], action: Message) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Route decorator: 401/403 before any parsing. Services check again (defence in depth)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from icat.core.errors import Conflict, DomainError, StaleVersion, TooManyRequests, Unauthorized
+from icat.core.errors import Conflict, DomainError, Message, StaleVersion, TooManyRequests, Unauthorized, rendered
 from icat.extensions import db
 from icat.web.http import version_from_header
 
@@ -23,12 +23,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> Response:
-    """Render one error in the shape the client expects; never a stack trace."""
+def error_response(
+    status: int, code: str, message: Message, fields: dict[str, Any] | None = None, rule: str | None = None
+) -> Response:
+    """Render one error in the shape the client expects; never a stack trace. Lazy messages
+    are translated here, in the reader's language; ``rule`` names the rule broken (the code
+    when there is no finer one)."""
+    text, problems = str(message), rendered(fields or {})
     if wants_json():
-        response = jsonify({"error": code, "message": message, "fields": fields or {}})
+        response = jsonify({"error": code, "rule": rule or code, "message": text, "fields": problems})
     else:
-        html = render_template("error.html", status=status, code=code, message=message, fields=fields or {})
+        html = render_template("error.html", status=status, code=code, message=text, fields=problems)
         response = Response(html, mimetype="text/html")
     response.status_code = status
     return response
@@ -37,8 +42,8 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
 def _domain(error: DomainError) -> Response:
     if isinstance(error, StaleVersion) and version_from_header():
         # The client named the version in If-Match: a failed precondition (RFC 9110 §13.1.1).
-        return error_response(412, "precondition_failed", error.message, error.fields)
-    response = error_response(error.status, error.code, error.message, error.fields)
+        return error_response(412, "precondition_failed", error.message, error.fields, error.rule)
+    response = error_response(error.status, error.code, error.message, error.fields, error.rule)
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, Unauthorized) and wants_json():
@@ -61,7 +66,11 @@ def _csrf(error: CSRFError) -> Response:
 def _stale(error: StaleDataError) -> Response:
     # Another request changed the row between our read and our write: the same answer as a
     # version found stale on reading (409, or 412 when it came from If-Match).
-    return _domain(StaleVersion(_("Someone else changed this at the same moment. Reload and retry.")))
+    return _domain(
+        StaleVersion(
+            _("Someone else changed this at the same moment. Reload and retry."), rule="edits.written_concurrently"
+        )
+    )
 
 
 def _integrity(error: IntegrityError) -> Response:
@@ -69,7 +78,12 @@ def _integrity(error: IntegrityError) -> Response:
     # saw none): the loser hears of a conflict, never of a 500. The transaction is gone.
     db.session.rollback()
     log.info("integrity conflict on %s %s: %s", request.method, request.path, error.orig)
-    return _domain(Conflict(_("This was changed by another request at the same moment. Reload and retry.")))
+    return _domain(
+        Conflict(
+            _("This was changed by another request at the same moment. Reload and retry."),
+            rule="db.unique_written_concurrently",
+        )
+    )
 
 
 def _unexpected(error: Exception) -> Response:

@@ -112,4 +112,4 @@ def parse_occurrence_key(key: str) -> datetime:
     try:
         return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
     except ValueError as exc:
-        raise NotFound(_("No such occurrence.")) from exc
+        raise NotFound(_("No such occurrence."), rule="meetings.occurrence_key_invalid") from exc

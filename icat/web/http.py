@@ -33,11 +33,11 @@ def load_json(schema: marshmallow.Schema, *, partial: bool = False) -> dict[str,
     try:
         data = request.get_json(silent=True)
     except RecursionError as exc:
-        raise BadRequest("The JSON body nests too deeply.") from exc
+        raise BadRequest(_l("The JSON body nests too deeply."), rule="http.json_too_deep") from exc
     if data is None and request.get_data():
-        raise BadRequest("The request body is not valid JSON.")
+        raise BadRequest(_l("The request body is not valid JSON."), rule="http.json_invalid")
     if not isinstance(data, dict):
-        raise BadRequest("Send a JSON object with Content-Type: application/json.")
+        raise BadRequest(_l("Send a JSON object with Content-Type: application/json."), rule="http.json_not_object")
     return load_data(schema, data, partial=partial)
 
 
@@ -65,12 +65,13 @@ def _is_utf8(text: str) -> bool:
 def load_data(schema: marshmallow.Schema, data: Any, *, partial: bool = False) -> dict[str, Any]:
     broken = _unstorable(data)
     if broken:
-        raise ValidationError("Some fields are invalid.", fields=broken if isinstance(broken, dict) else {})
+        fields = broken if isinstance(broken, dict) else {}
+        raise ValidationError(_l("Some fields are invalid."), fields=fields, rule="http.unstorable_text")
     try:
         return schema.load(data, partial=partial)
     except marshmallow.ValidationError as exc:
         fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise ValidationError("Some fields are invalid.", fields=fields) from exc
+        raise ValidationError(_l("Some fields are invalid."), fields=fields, rule="http.invalid_fields") from exc
 
 
 def load_args(schema: marshmallow.Schema) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def if_match_version() -> int | None:
         return None
     tag = header.strip().removeprefix("W/").strip('"')
     if not tag.isdigit():
-        raise BadRequest('If-Match must be an ETag this API sent, such as "3".')
+        raise BadRequest(_l('If-Match must be an ETag this API sent, such as "3".'), rule="http.if_match_invalid")
     g.version_from_header = True
     return int(tag)
 
@@ -151,7 +152,9 @@ def decode_cursor(cursor: str | None) -> Any:
     try:
         return _cursors().loads(cursor)
     except BadSignature as exc:
-        raise BadRequest("Invalid cursor.", fields={"cursor": [_l("Not a cursor this API sent.")]}) from exc
+        raise BadRequest(
+            _l("Invalid cursor."), fields={"cursor": [_l("Not a cursor this API sent.")]}, rule="http.cursor_forged"
+        ) from exc
 
 
 def page(items: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:

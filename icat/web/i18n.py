@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -59,7 +59,10 @@ EVENT_LABELS = {
 
 
 def select_locale() -> str | None:
-    """The user's setting, then ``?lang=``, then the browser's Accept-Language."""
+    """The user's setting, then ``?lang=``, then the browser's Accept-Language; outside a
+    request (the CLI, the worker) the default, English, as lazy messages render there too."""
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.user.locale in UN_LANGUAGES:
         return current_user.user.locale
     asked = request.args.get("lang")
@@ -69,7 +72,7 @@ def select_locale() -> str | None:
 
 
 def select_timezone() -> str | None:
-    if current_user and current_user.is_authenticated:
+    if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.user.timezone
     return None
 

@@ -85,7 +85,8 @@ def submit(
         raise
     except DomainError as error:
         if errors == "flash":
-            flash(" ".join(_messages(error.fields.values())) or error.message)
+            # Lazy messages become text now, in the reader's language: the session stores text.
+            flash(" ".join(_messages(error.fields.values())) or str(error.message))
         else:
             _show_errors(form, error, aliases)
         return Outcome(form, error=error)
@@ -99,9 +100,9 @@ def _show_errors(form: FlaskForm, error: DomainError, aliases: dict[str, str] | 
     for name, problems in error.fields.items():
         field = getattr(form, aliases.get(name, name), None)
         target = field.errors if field is not None else form.form_errors
-        target.extend(problems if isinstance(problems, list) else [str(problems)])
+        target.extend(_messages([problems]))
     if not error.fields:
-        form.form_errors.append(error.message)
+        form.form_errors.append(str(error.message))
 
 
 def _messages(groups: Iterable[Any]) -> list[str]:

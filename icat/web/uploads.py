@@ -20,10 +20,7 @@ def document_upload(field: str = "file") -> dict[str, Any]:
     """
     upload = request.files.get(field)
     if upload is None:
-        raise ValidationError(
-            _("Send the document as multipart/form-data field '%(field)s'.", field=field),
-            fields={field: [_("Choose a file to upload.")]},
-        )
+        raise _missing(field)
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     return {
         "filename": upload.filename or "",
@@ -31,3 +28,11 @@ def document_upload(field: str = "file") -> dict[str, Any]:
         "max_bytes": limit,
         "storage_root": Path(current_app.instance_path),
     }
+
+
+def _missing(field: str) -> ValidationError:
+    return ValidationError(
+        _("Send the document as multipart/form-data field '%(field)s'.", field=field),
+        fields={field: [_("Choose a file to upload.")]},
+        rule="documents.upload_missing",
+    )

@@ -42,8 +42,10 @@ def assert_error(response: TestResponse, status: int, code: str) -> dict[str, An
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"error", "message", "fields"}
+    assert set(body) == {"error", "rule", "message", "fields"}
     assert body["error"] == code
+    # The rule broken: a stable dotted id (``meetings.ends_before_start``), or the code itself.
+    assert body["rule"] == code or re.fullmatch(r"[a-z]+(\.[a-z0-9_]+)+", body["rule"]), body["rule"]
     assert isinstance(body["message"], str) and body["message"].strip()
     assert isinstance(body["fields"], dict)
     return body
@@ -671,4 +673,14 @@ def test_api_error_bodies_are_json_not_html(client: FlaskClient, seeded, bearer)
     assert [r.status_code for r in responses] == [404, 400, 422, 409, 401, 412]
     for response in responses:
         body = json.loads(response.get_data(as_text=True))
-        assert set(body) == {"error", "message", "fields"}
+        assert set(body) == {"error", "rule", "message", "fields"}
+    # Each answer names the rule it enforces; the code stays what clients branch on.
+    bodies = [json.loads(r.get_data(as_text=True)) for r in responses]
+    assert [(b["error"], b["rule"]) for b in bodies] == [
+        ("not_found", "registry.entity_unknown"),
+        ("bad_request", "http.json_invalid"),
+        ("validation_failed", "http.invalid_fields"),
+        ("conflict", "registry.acronym_taken"),
+        ("unauthorized", "permissions.sign_in_required"),
+        ("precondition_failed", "edits.version_stale"),
+    ]

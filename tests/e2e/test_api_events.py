@@ -23,7 +23,7 @@ def assert_error(response: TestResponse, status: int, code: str) -> dict[str, An
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"error", "message", "fields"}
+    assert set(body) == {"error", "rule", "message", "fields"}
     assert body["error"] == code and body["message"].strip()
     assert isinstance(body["fields"], dict)
     return body

@@ -20,7 +20,7 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     if response.is_json:
         body = response.get_json()
-        assert set(body) == {"error", "message", "fields"}
+        assert set(body) == {"error", "rule", "message", "fields"}
         if code:
             assert body["error"] == code
         return body

@@ -109,7 +109,8 @@ def test_versioned_operations_document_if_match_etag_409_and_412(client: FlaskCl
             assert "ETag" in ok["headers"], (path, method)
     assert found >= VERSIONED
     error = spec["components"]["schemas"]["Error"]
-    assert set(error["properties"]) == {"error", "message", "fields"} and error["required"] == ["error", "message"]
+    assert set(error["properties"]) == {"error", "rule", "message", "fields"}
+    assert sorted(error["required"]) == ["error", "message", "rule"]
     assert "412" not in spec["paths"]["/meetings/{meeting_id}/rsvp"]["put"]["responses"]  # not versioned
 
 

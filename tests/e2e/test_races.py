@@ -93,5 +93,5 @@ def test_two_creates_of_one_acronym_give_one_entity_and_a_409(app: Flask, sessio
         )
         assert sorted(a.status_code for a in answers) == [201, 409], [a.get_json() for a in answers]
         loser = next(a for a in answers if a.status_code == 409).get_json()
-        assert loser["error"] == "conflict" and set(loser) == {"error", "message", "fields"}
+        assert loser["error"] == "conflict" and set(loser) == {"error", "rule", "message", "fields"}
         assert count(session, Entity, Entity.acronym == f"RACE{n}") == 1

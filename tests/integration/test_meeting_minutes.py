@@ -176,7 +176,7 @@ def test_documents_of_the_wrong_type_or_too_big_are_refused(
             storage_root=tmp_path,
             max_bytes=10_000,
         )
-    assert message in " ".join(caught.value.fields["file"])
+    assert message in " ".join(map(str, caught.value.fields["file"]))
     session.rollback()
     assert count(session, Document) == 0 and not (tmp_path / "documents").exists()
 

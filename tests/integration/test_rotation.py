@@ -43,7 +43,7 @@ def refused(session: Session, year: int, chairs, field: str, match: str, **kw) -
         services.record_term(session, actor=SYSTEM, year=year, chairs=chairs, **kw)
     session.rollback()
     assert field in err.value.fields, err.value.fields
-    assert match in " ".join(err.value.fields[field])
+    assert match in " ".join(map(str, err.value.fields[field]))
     assert (count(session, ChairTerm), count(session, ChairSeat), count(session, OutboxEvent)) == before
 
 

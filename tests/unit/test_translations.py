@@ -31,3 +31,19 @@ def test_translations_keep_every_placeholder(po: Path) -> None:
 
 def test_there_are_catalogues() -> None:
     assert {p.parts[-3] for p in CATALOGUES} >= {"fr", "es"}
+
+
+def test_the_template_holds_every_lazy_message_of_the_code() -> None:
+    """``make translations`` was run after messages were added: each ``_l``/``_`` string of
+    icat/*.py (domain errors' messages among them) is in messages.pot for translators."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    root = Path(__file__).resolve().parents[2] / "icat"
+    keywords = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None}
+    found = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(root, method_map=[("**.py", "python")], keywords=keywords)
+    }
+    with (root / "translations" / "messages.pot").open("rb") as f:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert sorted(found - template) == [], "run `make translations`"

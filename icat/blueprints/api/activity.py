@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.activity.queries import list_events
 from icat.activity.schemas import EventListArgsSchema, EventListSchema, EventSchema
@@ -15,7 +16,7 @@ from icat.web.http import current_session, decode_cursor, json_response, load_ar
 
 @bp.get("/events")
 @doc("Activity stream (secretariat)", query=EventListArgsSchema, response=EventListSchema, errors=(401, 403))
-@requires(STAFF, "read the activity log")
+@requires(STAFF, _l("read the activity log"))
 def events_index() -> Response:
     args = load_args(EventListArgsSchema())
     after = decode_cursor(args.get("cursor")) or args["after"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.accounts import queries as account_queries
 from icat.blueprints.api import bp
@@ -50,7 +51,7 @@ def entities_index() -> Response:
     errors=(401, 403, 409),
     etag=True,
 )
-@requires(STAFF, "add entities")
+@requires(STAFF, _l("add entities"))
 @transactional
 def entities_create() -> Response:
     data = load_json(EntityCreateSchema())
@@ -76,7 +77,7 @@ def entities_show(acronym: str) -> Response:
     errors=(401, 403, 404),
     versioned=True,
 )
-@requires(STAFF, "change entities")
+@requires(STAFF, _l("change entities"))
 @transactional
 def entities_update(acronym: str) -> Response:
     edit = load_edit(EntityPatchSchema())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.calendar import services
@@ -23,7 +24,7 @@ from icat.web.links import feed_links
     status=201,
     errors=(401, 403),
 )
-@requires(SIGNED_IN, "create feed tokens")
+@requires(SIGNED_IN, _l("create feed tokens"))
 @transactional
 def feed_tokens_create() -> Response:
     data = load_json(FeedTokenCreateSchema())
@@ -33,7 +34,7 @@ def feed_tokens_create() -> Response:
 
 @bp.get("/feed-tokens")
 @doc("My private feed tokens (never the secret)", response=FeedTokenListSchema, errors=(401, 403))
-@requires(SIGNED_IN, "list feed tokens")
+@requires(SIGNED_IN, _l("list feed tokens"))
 def feed_tokens_index() -> Response:
     rows = feed_tokens(current_session(), current_actor().user_id)
     return json_response({"items": [dump_token(t) for t in rows], "next_cursor": None})
@@ -41,7 +42,7 @@ def feed_tokens_index() -> Response:
 
 @bp.delete("/feed-tokens/<int:token_id>")
 @doc("Revoke a feed token; its feed answers 404 at once", status=204, errors=(401, 404))
-@requires(SIGNED_IN, "revoke feed tokens")
+@requires(SIGNED_IN, _l("revoke feed tokens"))
 @transactional
 def feed_tokens_delete(token_id: int) -> Response:
     services.revoke_feed_token(current_session(), actor=current_actor(), token_id=token_id)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Response, current_app, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
@@ -76,7 +77,7 @@ def meetings_index() -> Response:
     errors=(401, 403),
     etag=True,
 )
-@requires(STAFF | FOCAL_POINTS, "schedule meetings")
+@requires(STAFF | FOCAL_POINTS, _l("schedule meetings"))
 @transactional
 def meetings_create() -> Response:
     data = load_json(MeetingCreateSchema())
@@ -101,7 +102,7 @@ def meetings_show(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "change meetings")
+@requires(STAFF | FOCAL_POINTS, _l("change meetings"))
 @transactional
 def meetings_update(meeting_id: int) -> Response:
     edit = load_edit(MeetingPatchSchema())
@@ -124,7 +125,7 @@ def meetings_update(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF, "cancel meetings")
+@requires(STAFF, _l("cancel meetings"))
 @transactional
 def meetings_cancel(meeting_id: int) -> Response:
     data = load_json(CancelSchema()) if request.get_data() else {"reason": ""}
@@ -148,7 +149,7 @@ def _version(body: dict) -> dict:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF, "confirm proposed meetings")
+@requires(STAFF, _l("confirm proposed meetings"))
 @transactional
 def meetings_confirm(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -167,7 +168,7 @@ def meetings_confirm(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF, "decline proposed meetings")
+@requires(STAFF, _l("decline proposed meetings"))
 @transactional
 def meetings_decline(meeting_id: int) -> Response:
     data = load_json(DeclineSchema()) if request.get_data() else {"reason": ""}
@@ -186,7 +187,7 @@ def meetings_decline(meeting_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "withdraw proposed meetings")
+@requires(STAFF | FOCAL_POINTS, _l("withdraw proposed meetings"))
 @transactional
 def meetings_withdraw(meeting_id: int) -> Response:
     data = load_json(VersionSchema()) if request.get_data() else {}
@@ -201,7 +202,7 @@ def meetings_withdraw(meeting_id: int) -> Response:
     response=RsvpListSchema,
     errors=(*WRITE_ERRORS, 409),
 )
-@requires(participation.RESPONDERS, "answer invitations")  # before the body is parsed
+@requires(participation.RESPONDERS, _l("answer invitations"))  # before the body is parsed
 @transactional
 def meetings_rsvp(meeting_id: int) -> Response:
     data = load_json(RsvpSchema())
@@ -211,7 +212,7 @@ def meetings_rsvp(meeting_id: int) -> Response:
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
 @doc("Replace the agenda (secretariat)", body=AgendaSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True)
-@requires(STAFF, "change agendas")
+@requires(STAFF, _l("change agendas"))
 @transactional
 def meetings_agenda(meeting_id: int) -> Response:
     edit = load_edit(AgendaSchema(), partial=False)
@@ -229,7 +230,7 @@ def meetings_agenda(meeting_id: int) -> Response:
 @doc(
     "Record the minutes (secretariat)", body=MinutesSchema, response=MeetingSchema, errors=WRITE_ERRORS, versioned=True
 )
-@requires(STAFF, "record minutes")
+@requires(STAFF, _l("record minutes"))
 @transactional
 def meetings_minutes(meeting_id: int) -> Response:
     edit = load_edit(MinutesSchema(), partial=False)
@@ -249,7 +250,11 @@ def _instant(text: str) -> datetime:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise ValidationError("Bad occurrence.", fields={"recurrence_id": ["An ISO 8601 instant with offset."]})
+        raise ValidationError(
+            _l("Bad occurrence."),
+            fields={"recurrence_id": [_l("An ISO 8601 instant with offset.")]},
+            rule="meetings.occurrence_id_invalid",
+        )
     return value.astimezone(UTC)
 
 
@@ -270,7 +275,7 @@ def meetings_occurrences(meeting_id: int) -> Response:
     response=OccurrenceSchema,
     errors=(*WRITE_ERRORS, 409),
 )
-@requires(STAFF, "move meetings")
+@requires(STAFF, _l("move meetings"))
 @transactional
 def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
     data = load_json(OccurrenceMoveSchema())
@@ -283,7 +288,7 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
 @doc("Cancel one occurrence", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
-@requires(STAFF, "cancel meetings")
+@requires(STAFF, _l("cancel meetings"))
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
     rid = _instant(recurrence_id)
@@ -305,7 +310,7 @@ def storage_root() -> Path:
     status=201,
     errors=WRITE_ERRORS,
 )
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 @transactional
 def documents_upload(meeting_id: int) -> Response:
     doc = documents.attach_document(
@@ -331,7 +336,7 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @doc("Remove a document (secretariat)", status=204, errors=(401, 403, 404))
-@requires(STAFF, "remove documents")
+@requires(STAFF, _l("remove documents"))
 @transactional
 def documents_delete(meeting_id: int, document_id: int) -> Response:
     documents.remove_document(current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core import clock
@@ -43,7 +44,7 @@ def observances_show(slug: str) -> Response:
     errors=(401, 403, 404),
     versioned=True,
 )
-@requires(STAFF, "change observances")
+@requires(STAFF, _l("change observances"))
 @transactional
 def observances_update(slug: str) -> Response:
     edit = load_edit(ObservancePatchSchema(), partial=False)  # no field is required; nested ones are

@@ -52,9 +52,17 @@ ETAG = {"description": "The resource's version, for If-Match.", "schema": {"type
 
 
 class ErrorSchema(Schema):
-    error = fields.String(required=True, metadata={"description": "stable error code"})
-    message = fields.String(required=True)
-    fields_ = fields.Dict(data_key="fields", metadata={"description": "per-field messages"})
+    error = fields.String(required=True, metadata={"description": "stable error code (the kind of error)"})
+    rule = fields.String(
+        required=True,
+        metadata={
+            "description": "stable dotted name of the rule broken, such as `meetings.ends_before_start` "
+            "(the error code when there is no finer one)",
+            "example": "meetings.ends_before_start",
+        },
+    )
+    message = fields.String(required=True, metadata={"description": "for people, in the reader's language"})
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "per-field messages, in the reader's language"})
 
 
 def _content(body: Body) -> dict[str, Any]:

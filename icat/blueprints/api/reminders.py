@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.permissions import STAFF
@@ -31,7 +32,7 @@ def meeting_reminders(meeting_id: int) -> Response:
     response=DeliveryListSchema,
     errors=(401, 403),
 )
-@requires(STAFF, "see failed deliveries")
+@requires(STAFF, _l("see failed deliveries"))
 def deliveries_index() -> Response:
     args = load_args(DeliveryArgsSchema())
     statuses = (args["status"],) if "status" in args else ("failed", "skipped")
@@ -41,7 +42,7 @@ def deliveries_index() -> Response:
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
 @doc("Queue a failed delivery again (secretariat)", response=DeliverySchema, errors=(401, 403, 404, 409))
-@requires(STAFF, "retry deliveries")
+@requires(STAFF, _l("retry deliveries"))
 @transactional
 def deliveries_retry(delivery_id: int) -> Response:
     row = services.retry_delivery(current_session(), actor=current_actor(), delivery_id=delivery_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.permissions import STAFF
@@ -37,7 +38,7 @@ def chair_terms_index() -> Response:
     errors=(401, 403),
     versioned=True,
 )
-@requires(STAFF, "record co-chairs")
+@requires(STAFF, _l("record co-chairs"))
 @transactional
 def chair_terms_put(year: int) -> Response:
     edit = load_edit(ChairTermPutSchema(), partial=False)
@@ -66,7 +67,7 @@ def chair_terms_plan() -> Response:
     response=UnwillingSchema,
     errors=(401, 403),
 )
-@requires(STAFF, "record who will not chair")
+@requires(STAFF, _l("record who will not chair"))
 @transactional
 def chair_terms_unwilling(year: int) -> Response:
     data = load_json(UnwillingPutSchema())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from icat.accounts import tokens
 from icat.accounts.schemas import ApiTokenListArgsSchema, ApiTokenListSchema, ApiTokenSchema
@@ -20,7 +21,7 @@ from icat.web.http import current_session, decode_cursor, json_response, load_ar
     response=ApiTokenListSchema,
     errors=(401, 403),
 )
-@requires(SIGNED_IN, "list API tokens")
+@requires(SIGNED_IN, _l("list API tokens"))
 def tokens_index() -> Response:
     args = load_args(ApiTokenListArgsSchema())
     after = decode_cursor(args.get("cursor")) or 0
@@ -31,7 +32,7 @@ def tokens_index() -> Response:
 
 @bp.delete("/tokens/<int:token_id>")
 @doc("Revoke an API token; it answers 401 at once", status=204, errors=(401, 403, 404))
-@requires(SIGNED_IN, "revoke API tokens")
+@requires(SIGNED_IN, _l("revoke API tokens"))
 @transactional
 def tokens_delete(token_id: int) -> Response:
     tokens.revoke(current_session(), actor=current_actor(), token_id=token_id)
