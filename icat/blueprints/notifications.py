@@ -14,12 +14,15 @@ from icat.calendar import feeds
 from icat.core import clock
 from icat.meetings.queries import get_meeting
 from icat.notifications import queries, services
+from icat.notifications.plan import arrange, recipients
 from icat.web.auth import current_actor, current_db_user
 from icat.web.http import current_session
 from icat.web.notices import present
 from icat.web.page_forms import submit
+from icat.web.plans import delivery_label
 
 bp = Blueprint("notifications", __name__)
+PLAN_HELPERS = {"delivery_label": delivery_label, "recipients": recipients}
 
 
 @bp.get("/meetings/<int:meeting_id>/reminders")
@@ -28,7 +31,7 @@ def plan(meeting_id: int) -> str:
     session, actor = current_session(), current_actor()
     rows = queries.reminder_plan(session, actor=actor, meeting_id=meeting_id)
     meeting = get_meeting(session, meeting_id, actor=actor)
-    return render_template("notifications/plan.html", meeting=meeting, rows=rows)
+    return render_template("notifications/plan.html", meeting=meeting, plan=arrange(rows), **PLAN_HELPERS)
 
 
 @bp.get("/deliveries")
