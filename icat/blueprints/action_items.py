@@ -21,8 +21,9 @@ bp = Blueprint("action_items", __name__)
 
 
 def _filter() -> action_items.ActionItemFilter:
-    """``?entity=ILO`` and ``?show=all`` (open ones by default)."""
-    return action_items.ActionItemFilter(request.args.get("entity") or None, request.args.get("show") != "all")
+    """``?entity=ILO`` and ``?show=all`` (open and done; open ones only by default)."""
+    open_only = None if request.args.get("show") == "all" else True
+    return action_items.ActionItemFilter(request.args.get("entity") or None, open_only)
 
 
 def _page(flt: action_items.ActionItemFilter) -> dict:

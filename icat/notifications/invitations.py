@@ -40,19 +40,22 @@ def _already_invited(session: Session, meeting_id: int) -> set[str]:
     return {_who(key) for key in keys}
 
 
+def _pending(session: Session, meeting_id: int, kinds: tuple[str, ...]) -> list[Delivery]:
+    query = sa.select(Delivery).where(
+        Delivery.subject == f"meeting:{meeting_id}", Delivery.kind.in_(kinds), Delivery.status == "pending"
+    )
+    return list(session.scalars(query))
+
+
+def _cancel(row: Delivery) -> None:
+    row.status, row.updated_at = "cancelled", clock.now()
+
+
 def _retire_older(session: Session, meeting_id: int, prefix: str, keep: set[str]) -> None:
     """Pending mails of an older version (same ``prefix``, a key not kept) are superseded."""
-    rows = session.scalars(
-        sa.select(Delivery).where(
-            Delivery.subject == f"meeting:{meeting_id}",
-            Delivery.kind.in_(ITIP_KINDS),
-            Delivery.status == "pending",
-            Delivery.key.startswith(prefix),
-        )
-    )
-    for row in rows:
-        if row.key not in keep:
-            row.status, row.updated_at = "cancelled", clock.now()
+    for row in _pending(session, meeting_id, ITIP_KINDS):
+        if row.key.startswith(prefix) and row.key not in keep:
+            _cancel(row)
 
 
 def _not_after(meeting: Meeting) -> datetime:
@@ -82,7 +85,17 @@ def plan_invitations(session: Session, meeting_id: int) -> int:
         for person in meeting_recipients(session, meeting)
     ]
     _retire_older(session, meeting_id, prefix, {row["key"] for row in rows})
+    _retire_dropped_sessions(session, meeting)
     return insert_missing(session, rows)
+
+
+def _retire_dropped_sessions(session: Session, meeting: Meeting) -> None:
+    """A new time for the series drops the overrides that no longer fit it: notices still
+    unsent about those sessions are not sent (the update carries the series as it is now)."""
+    kept = tuple(f"meeting:{meeting.id}:occ{o.recurrence_id:%Y%m%dT%H%M%SZ}:" for o in meeting.overrides)
+    for row in _pending(session, meeting.id, (SESSION_MOVED, SESSION_CANCELLED)):
+        if not row.key.startswith(kept):  # (with no overrides left, nothing starts with ())
+            _cancel(row)
 
 
 def retire_invitations(session: Session, meeting_id: int) -> None:

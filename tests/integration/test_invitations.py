@@ -226,3 +226,35 @@ def test_a_restarted_worker_repeats_no_invitation(session: Session, make_entity,
     assert second.stop() == 0
     keys = smtp.keys()
     assert len(keys) == len(set(keys)) == 2 and all(":itip:seq0:" in k for k in keys)
+
+
+def test_a_session_notice_not_yet_sent_is_dropped_when_the_series_moves(
+    session: Session, mailing_app: Flask, people, smtp
+) -> None:
+    from icat.scheduler import relay_outbox
+
+    meeting_id = schedule(session, recurrence="FREQ=WEEKLY;BYDAY=TU;COUNT=6")
+    tick(mailing_app, PLANNED)
+    second, at = T + timedelta(weeks=1), PLANNED + timedelta(days=1)
+    with clock.frozen(at):
+        series.move_occurrence(
+            session,
+            actor=SYSTEM,
+            meeting_id=meeting_id,
+            recurrence_id=second,
+            starts_at=second + timedelta(days=1),
+            ends_at=second + timedelta(days=1, hours=3),
+        )
+        session.commit()
+        with mailing_app.app_context():
+            relay_outbox(mailing_app)  # the session's notices are planned, not sent yet
+        later = {"starts_at": T + timedelta(hours=1), "ends_at": T + timedelta(hours=4)}
+        meetings.update_meeting(session, actor=SYSTEM, meeting_id=meeting_id, version=2, changes=later)
+        session.commit()
+    tick(mailing_app, at)
+    session.expire_all()
+    notices = session.scalars(
+        sa.select(Delivery).where(Delivery.kind == "occurrence_moved", Delivery.user_id.is_not(None))
+    )
+    assert {r.status for r in notices} == {"cancelled"}  # the override no longer exists
+    assert [m["X-ICAT-Delivery"].split(":")[2:4] for m in smtp.messages[2:]] == [["itip", "seq1"]] * 2
