@@ -168,8 +168,8 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
 
     Assembled here rather than by the email package's generator, which re-folds and
     re-encodes every header on each serialisation: two thirds of a message's rendering in
-    the deliver job's profile (bench/deliveries.py). The shape is fixed (a text part and an
-    invitation), headers are encoded by ``email.header`` and bodies by ``base64``, so the
+    the deliver job's profile (bench/deliveries.py). The shape is fixed (a text part and a
+    calendar object), headers are encoded by ``email.header`` and bodies by ``base64``, so the
     message is plain ASCII with CRLF line ends, and the tests read it with the email parser.
     """
     subject = " ".join(subject.splitlines()).strip()  # a title cannot smuggle in a header line
@@ -184,15 +184,21 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
     if ics is None:
         return head + text
     boundary = f"=_icat_{uuid.uuid4().hex}"  # "=_" never occurs in base64, so never in a part
+    # An invitation, update or cancellation is the calendar part itself, the text its
+    # alternative (multipart/alternative, inline): how Outlook, Gmail and Apple Mail expect
+    # an iTIP message (RFC 6047 §2.4) and show it with its Accept/Decline or Remove banner.
+    # A reminder's PUBLISH is a file to add, if one likes: an attachment beside the text.
+    inline = method in ADDRESSED
+    disposition = "" if inline else 'Content-Disposition: attachment; filename="invite.ics"\r\n'
     invite = (
         f'Content-Type: text/calendar; charset="utf-8"; method={method}\r\n'
-        "Content-Transfer-Encoding: base64\r\n"
-        'Content-Disposition: attachment; filename="invite.ics"\r\n\r\n'
+        f"Content-Transfer-Encoding: base64\r\n{disposition}\r\n"
     ).encode("ascii") + _base64(ics)
+    subtype = "alternative" if inline else "mixed"
     return b"".join(
         (
             head,
-            f'Content-Type: multipart/mixed;\r\n boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+            f'Content-Type: multipart/{subtype};\r\n boundary="{boundary}"\r\n\r\n'.encode("ascii"),
             f"--{boundary}\r\n".encode("ascii"),
             text,
             f"--{boundary}\r\n".encode("ascii"),

@@ -67,11 +67,12 @@ def mails(smtp, marker: str) -> list[Message]:
 
 def itip_of(message: Message, method: str) -> icalendar.Calendar:
     """The message's calendar part, checked as RFC 6047 asks: text/calendar with its method."""
-    assert message.get_content_type() == "multipart/mixed"
+    assert message.get_content_type() == "multipart/alternative"  # the text, or the calendar object
     plain = message.get_body(preferencelist=("plain",)).get_content()
     assert "http://icat.test/meetings/" in plain, plain  # the meeting's page
-    (part,) = list(message.iter_attachments())
+    part = message.get_body(preferencelist=("calendar",))
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == method
+    assert part.get_content_disposition() is None and list(message.iter_attachments()) == []  # inline
     calendar = icalendar.Calendar.from_ical(part.get_content())
     assert str(calendar["METHOD"]) == method
     return calendar

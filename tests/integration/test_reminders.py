@@ -183,7 +183,8 @@ def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
     notices = [m for m in reminder_mails(smtp) if ":cancelled:" in m["X-ICAT-Delivery"]]
     assert sorted(m["To"] for m in notices) == ["ilo@icat.example", "unhcr@icat.example"]
     for notice in notices:
-        (part,) = list(notice.iter_attachments())
+        assert notice.get_content_type() == "multipart/alternative" and list(notice.iter_attachments()) == []
+        part = notice.get_body(preferencelist=("calendar",))
         assert part.get_content_type() == "text/calendar" and part.get_param("method") == "CANCEL"  # RFC 6047
         calendar = icalendar.Calendar.from_ical(part.get_content())
         (event,) = calendar.walk("VEVENT")
