@@ -100,7 +100,12 @@ def test_scheduling_sends_one_invitation_per_recipient_and_a_move_one_update(
         (event,) = itip_of(message, "REQUEST").walk("VEVENT")
         check_event(event, message, meeting_id, 0, PLANNED)
     french = next(m for m in invitations if m["To"] == "ilo@icat.example")
-    assert french["Subject"].startswith("Invitation")
+    assert french["Subject"] == "Invitation\u00a0: Working group, spring session"  # the French catalogue
+    french_text = french.get_body(preferencelist=("plain",)).get_content()
+    assert (
+        f"Répondez pour votre entité (oui, non ou peut-être) sur la page de la réunion\u00a0: http://icat.test/meetings/{meeting_id}"
+        in french_text
+    )
     english = next(m for m in invitations if m["To"] == "unhcr@icat.example")
     plain = english.get_body(preferencelist=("plain",)).get_content()
     assert f"on the meeting page: http://icat.test/meetings/{meeting_id}" in plain  # where to answer
