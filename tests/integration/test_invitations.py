@@ -11,6 +11,7 @@ from email.message import Message
 import icalendar
 import pytest
 import sqlalchemy as sa
+import vobject
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -75,6 +76,8 @@ def itip_of(message: Message, method: str) -> icalendar.Calendar:
     assert part.get_content_disposition() is None and list(message.iter_attachments()) == []  # inline
     calendar = icalendar.Calendar.from_ical(part.get_content())
     assert str(calendar["METHOD"]) == method
+    independent = vobject.readOne(part.get_content())  # a second parser reads the same object
+    assert independent.method.value == method and independent.vevent.attendee.value == f"mailto:{message['To']}"
     return calendar
 
 
