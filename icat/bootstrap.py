@@ -26,9 +26,11 @@ from icat.notifications.handlers import (
     notify_meeting_proposed,
     notify_proposal_confirmed,
     notify_proposal_declined,
+    notify_session_change,
     notify_term_missing,
     notify_term_started,
     replan_reminders,
+    send_invitations,
 )
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
@@ -38,13 +40,14 @@ EVENT_HANDLERS: HandlerTable = {
     ChairTermStarted: [notify_term_started],
     ChairTermMissing: [notify_term_missing],
     # Reminders follow every change that matters to them (planning is idempotent).
-    MeetingScheduled: [replan_reminders],
-    MeetingRescheduled: [replan_reminders],
-    MeetingUpdated: [replan_reminders],
-    OccurrenceMoved: [replan_reminders],
-    OccurrenceCancelled: [replan_reminders],
-    MeetingFollowed: [replan_reminders],
-    MeetingUnfollowed: [replan_reminders],
+    # Invitations and updates go to everyone who has not had the current sequence yet.
+    MeetingScheduled: [replan_reminders, send_invitations],
+    MeetingRescheduled: [replan_reminders, send_invitations],
+    MeetingUpdated: [replan_reminders, send_invitations],
+    OccurrenceMoved: [replan_reminders, notify_session_change],
+    OccurrenceCancelled: [replan_reminders, notify_session_change],
+    MeetingFollowed: [replan_reminders, send_invitations],
+    MeetingUnfollowed: [replan_reminders, send_invitations],
     MeetingCancelled: [notify_cancellation],
     # Proposals: no reminders while proposed (planning skips them); confirming also raises
     # MeetingScheduled, which plans them above.

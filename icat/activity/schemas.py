@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from icat.activity.queries import AREAS
+
 
 class EventSchema(Schema):
     id = fields.Integer()
@@ -27,3 +29,17 @@ class EventListArgsSchema(Schema):
 class EventListSchema(Schema):
     items = fields.List(fields.Nested(EventSchema))
     next_cursor = fields.String(allow_none=True)
+
+
+class ActivityPageArgsSchema(Schema):
+    """The activity page's filters (``from``/``to`` are days in the viewer's zone)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    area = fields.String(validate=validate.OneOf(tuple(AREAS)))
+    entity = fields.String(validate=validate.Length(1, 20))
+    actor = fields.String(validate=validate.Length(1, 254))
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    before = fields.Integer(validate=validate.Range(min=1))

@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from icat.blueprints import (
         accounts,
+        action_items,
         activity,
         calendar,
         feed_tokens,
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         activity,
         meetings,
         meeting_minutes,
+        action_items,
         rotation,
         notifications,
         calendar,

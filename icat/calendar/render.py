@@ -153,6 +153,13 @@ def meeting_block(meeting: Meeting, overrides: Sequence[OccurrenceOverride], *, 
     return b"".join(event.to_ical() for event in (master, *extra))
 
 
+def occurrence_block(meeting: Meeting, override: OccurrenceOverride, *, host: str, base_url: str) -> bytes:
+    """The one VEVENT of a session of a series (its RECURRENCE-ID, own times and SEQUENCE),
+    as a mail announcing that session alone carries it (RFC 5546 §3.2.2.3, §3.2.5)."""
+    uid, url = f"meeting-{meeting.id}@{host}", f"{base_url}/meetings/{meeting.id}"
+    return _override_event(meeting, override, uid, url).to_ical()
+
+
 def _observance_event(observance: Observance, uid: str, on: date, summary: str) -> Event:
     event = Event()
     event.add("uid", uid)

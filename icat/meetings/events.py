@@ -198,3 +198,14 @@ class MeetingProposalWithdrawn(_MeetingEvent):
     starts_at: str
     entity: str | None
     proposed_by: int | None
+
+
+@dataclass(frozen=True)
+class ActionItemMarked(_MeetingEvent):
+    """An action item of the meeting's minutes was marked done (or open again) by its owner
+    entity's focal point or the secretariat; ``version`` is the item's after the change."""
+
+    action_item_id: int
+    owner: str | None
+    done: bool
+    version: int

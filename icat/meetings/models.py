@@ -93,7 +93,9 @@ class Meeting(Base):
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
     minutes: Mapped[Minutes | None] = relationship(cascade="all, delete-orphan")
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.position", cascade="all, delete-orphan")
-    action_items: Mapped[list[ActionItem]] = relationship(order_by="ActionItem.id", cascade="all, delete-orphan")
+    action_items: Mapped[list[ActionItem]] = relationship(
+        order_by="ActionItem.id", cascade="all, delete-orphan", back_populates="meeting"
+    )
     documents: Mapped[list[Document]] = relationship(order_by="Document.id", cascade="all, delete-orphan")
     # Loaded on access only: feeds and lists never need it (and never carry proposals).
     proposed_by_entity: Mapped[Entity | None] = relationship(foreign_keys=[proposed_by_entity_id])
@@ -195,6 +197,9 @@ class Decision(Base):
 
 
 class ActionItem(Base):
+    """Something an entity agreed to do, from a meeting's minutes. Its owner entity's focal
+    point (or the secretariat) marks it done; ``version`` rises on each change (ETag)."""
+
     __tablename__ = "meeting_action_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,8 +208,14 @@ class ActionItem(Base):
     owner_entity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     due_on: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     owner: Mapped[Entity | None] = relationship(lazy="joined")
+    meeting: Mapped[Meeting] = relationship(back_populates="action_items", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Document(Base):

@@ -26,7 +26,7 @@ from icalendar import Calendar, vCalAddress
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
-from icat.calendar.render import FOOTER, PRODID, assemble, meeting_block
+from icat.calendar.render import FOOTER, PRODID, assemble, meeting_block, occurrence_block
 from icat.core import clock
 from icat.meetings.models import Meeting
 from icat.notifications.dispatch import ClaimedDelivery, Outgoing, Renderer
@@ -47,15 +47,30 @@ def _subject(row: ClaimedDelivery) -> str:
     if row.kind == "campaign_step":
         step = STEP_LABELS.get(row.params["step"], row.params["step"])
         return _("%(name)s %(year)s: %(step)s", name=row.params["name"], year=row.params["year"], step=step)
-    if row.kind == "meeting_cancelled":
-        return _("Cancelled: %(title)s", title=title)
-    return _("Reminder: %(title)s", title=title)
+    subjects = {
+        "meeting_cancelled": _("Cancelled: %(title)s", title=title),
+        "meeting_invitation": _("Invitation: %(title)s", title=title),
+        "meeting_updated": _("Updated: %(title)s", title=title),
+        "occurrence_moved": _("Session moved: %(title)s", title=title),
+        "occurrence_cancelled": _("Session cancelled: %(title)s", title=title),
+    }
+    return subjects.get(row.kind) or _("Reminder: %(title)s", title=title)
 
 
 # What each kind of mail carries (RFC 5546): a reminder publishes the meeting for the
-# recipient's calendar (it is no invitation, so no REQUEST a client would answer), a
-# cancellation withdraws it for that recipient. Others carry no calendar object.
-METHODS = {"meeting_reminder": "PUBLISH", "meeting_cancelled": "CANCEL"}
+# recipient's calendar (it is no invitation, so no REQUEST a client would answer again);
+# an invitation or update requests it, a cancellation withdraws it, for that recipient
+# (named as ATTENDEE); a session's notice does the same for that session alone.
+# Others carry no calendar object.
+METHODS = {
+    "meeting_reminder": "PUBLISH",
+    "meeting_cancelled": "CANCEL",
+    "meeting_invitation": "REQUEST",
+    "meeting_updated": "REQUEST",
+    "occurrence_moved": "REQUEST",
+    "occurrence_cancelled": "CANCEL",
+}
+ADDRESSED = ("REQUEST", "CANCEL")  # methods whose object names its recipient (RFC 5546 §3.2)
 
 
 def itip(
@@ -67,31 +82,50 @@ def itip(
     organizer: str,
     attendee: str | None,
     stamp: datetime,
+    recurrence_id: datetime | None = None,
 ) -> bytes:
     """The meeting as an iTIP object (RFC 5546) with the feeds' own VEVENTs (same UID and
     SEQUENCE, icat.calendar.render), plus what iTIP needs beyond a feed: ``ORGANIZER`` (the
-    secretariat's address), the recipient as ``ATTENDEE`` (CANCEL), and ``DTSTAMP`` the time
-    the object is sent, not the meeting's last edit (§2.1.5). A CANCEL withdraws the whole
-    meeting, so it carries the master event only, with STATUS:CANCELLED."""
+    secretariat's address), the recipient as ``ATTENDEE`` (REQUEST, CANCEL), and ``DTSTAMP``
+    the time the object is sent, not the meeting's last edit (§2.1.5). A CANCEL of the whole
+    meeting carries the master event only, with STATUS:CANCELLED; with ``recurrence_id`` the
+    object is that one session's VEVENT (RECURRENCE-ID), moved (REQUEST) or cancelled."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
     head = cal.to_ical().removesuffix(FOOTER)
-    overrides = [] if method == "CANCEL" else meeting.overrides
-    block = meeting_block(meeting, overrides, host=host, base_url=base_url)
-    parsed = Calendar.from_ical(assemble(head, [meeting.timezone], [block]))
-    name, address = parseaddr(organizer)
+    parsed = Calendar.from_ical(
+        assemble(head, [meeting.timezone], [_block(meeting, method, host, base_url, recurrence_id)])
+    )
     for event in parsed.walk("VEVENT"):
-        event.pop("DTSTAMP", None)
-        event.add("dtstamp", stamp.astimezone(UTC))
-        event.add("organizer", vCalAddress(f"mailto:{address}"), parameters={"CN": name} if name else None)
-        if attendee:
-            event.add("attendee", vCalAddress(f"mailto:{attendee}"), parameters={"ROLE": "REQ-PARTICIPANT"})
+        _address(event, organizer, attendee, stamp)
         if method == "CANCEL":
             event.pop("STATUS", None)
             event.add("status", "CANCELLED")
     return parsed.to_ical()
+
+
+def _block(meeting: Meeting, method: str, host: str, base_url: str, recurrence_id: datetime | None) -> bytes:
+    if recurrence_id is not None:
+        override = next((o for o in meeting.overrides if o.recurrence_id == recurrence_id), None)
+        if override is None:
+            raise LookupError(f"meeting {meeting.id} has no session {recurrence_id.isoformat()}")
+        return occurrence_block(meeting, override, host=host, base_url=base_url)
+    overrides = [] if method == "CANCEL" else meeting.overrides
+    return meeting_block(meeting, overrides, host=host, base_url=base_url)
+
+
+def _address(event: Any, organizer: str, attendee: str | None, stamp: datetime) -> None:
+    """DTSTAMP of sending, the ORGANIZER and (when addressed to one person) its ATTENDEE.
+    RSVP=FALSE: replies from calendar clients are not read; the mail says where to answer."""
+    name, address = parseaddr(organizer)
+    event.pop("DTSTAMP", None)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("organizer", vCalAddress(f"mailto:{address}"), parameters={"CN": name} if name else None)
+    if attendee:
+        parameters = {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"}
+        event.add("attendee", vCalAddress(f"mailto:{attendee}"), parameters=parameters)
 
 
 def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str, Any]:
@@ -106,6 +140,9 @@ def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)
         context["your_zone"], context["their_zone"] = zone, params["timezone"]
+    if "recurrence_id" in params:  # a session of a series: where it was before
+        context["when_original"] = _when(params["recurrence_id"], params["timezone"], locale)
+        context["when_original_yours"] = _when(params["recurrence_id"], zone, locale)
     return context
 
 
@@ -131,8 +168,8 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
 
     Assembled here rather than by the email package's generator, which re-folds and
     re-encodes every header on each serialisation: two thirds of a message's rendering in
-    the deliver job's profile (bench/deliveries.py). The shape is fixed (a text part and an
-    invitation), headers are encoded by ``email.header`` and bodies by ``base64``, so the
+    the deliver job's profile (bench/deliveries.py). The shape is fixed (a text part and a
+    calendar object), headers are encoded by ``email.header`` and bodies by ``base64``, so the
     message is plain ASCII with CRLF line ends, and the tests read it with the email parser.
     """
     subject = " ".join(subject.splitlines()).strip()  # a title cannot smuggle in a header line
@@ -147,15 +184,21 @@ def _prototype(subject: str, sender: str, body: str, ics: bytes | None, method: 
     if ics is None:
         return head + text
     boundary = f"=_icat_{uuid.uuid4().hex}"  # "=_" never occurs in base64, so never in a part
+    # An invitation, update or cancellation is the calendar part itself, the text its
+    # alternative (multipart/alternative, inline): how Outlook, Gmail and Apple Mail expect
+    # an iTIP message (RFC 6047 §2.4) and show it with its Accept/Decline or Remove banner.
+    # A reminder's PUBLISH is a file to add, if one likes: an attachment beside the text.
+    inline = method in ADDRESSED
+    disposition = "" if inline else 'Content-Disposition: attachment; filename="invite.ics"\r\n'
     invite = (
         f'Content-Type: text/calendar; charset="utf-8"; method={method}\r\n'
-        "Content-Transfer-Encoding: base64\r\n"
-        'Content-Disposition: attachment; filename="invite.ics"\r\n\r\n'
+        f"Content-Transfer-Encoding: base64\r\n{disposition}\r\n"
     ).encode("ascii") + _base64(ics)
+    subtype = "alternative" if inline else "mixed"
     return b"".join(
         (
             head,
-            f'Content-Type: multipart/mixed;\r\n boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+            f'Content-Type: multipart/{subtype};\r\n boundary="{boundary}"\r\n\r\n'.encode("ascii"),
             f"--{boundary}\r\n".encode("ascii"),
             text,
             f"--{boundary}\r\n".encode("ascii"),
@@ -203,15 +246,16 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
             meeting = meetings.get(item.params.get("meeting_id"))
             if meeting is None:
                 return None
-            attendee = email if method == "CANCEL" else None
+            rid = item.params.get("recurrence_id")
             return itip(
                 meeting,
                 method=method,
                 host=host,
                 base_url=base_url,
                 organizer=settings.organizer,
-                attendee=attendee,
+                attendee=email if method in ADDRESSED else None,
                 stamp=stamp,
+                recurrence_id=datetime.fromisoformat(rid) if rid else None,
             )
 
         def text(item: ClaimedDelivery, user: User | None, email: str) -> bytes:
@@ -227,9 +271,9 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
             # The person's address now, not when the reminder was planned (it may have changed).
             email = (user.email if user else item.email) or ""
             audience = (user.locale, user.timezone) if user else ("en", "UTC")
-            # A cancellation names its recipient as ATTENDEE, so it is rendered per person;
-            # a reminder is the same for everyone who shares a language and a zone.
-            person = email if METHODS.get(item.kind) == "CANCEL" else ""
+            # An invitation or cancellation names its recipient as ATTENDEE, so it is rendered
+            # per person; a reminder is the same for everyone who shares a language and a zone.
+            person = email if METHODS.get(item.kind) in ADDRESSED else ""
             key = (item.kind, json.dumps(item.params, sort_keys=True), *audience, person)
             if key not in texts:
                 texts[key] = text(item, user, email)

@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from icat.accounts.models import User
 from icat.core import clock, outbox
 from icat.core.permissions import FOCAL_POINTS, STAFF
-from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
+from icat.meetings.events import (
+    MeetingCancelled,
+    MeetingConfirmed,
+    MeetingDeclined,
+    MeetingProposed,
+    OccurrenceCancelled,
+    OccurrenceMoved,
+)
+from icat.notifications.invitations import plan_invitations, plan_session_notices, retire_invitations
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.registry.events import EntityUpdated
@@ -36,9 +44,21 @@ def replan_reminders(session: Session, event: AboutAMeeting) -> None:
     replan_meeting(session, event.meeting_id, since=outbox.event_time())
 
 
+def send_invitations(session: Session, event: AboutAMeeting) -> None:
+    """Scheduled (or confirmed), moved, relocated, with new invitees or followers: everyone
+    who has not had the meeting at its current sequence gets an invitation or an update."""
+    plan_invitations(session, event.meeting_id)
+
+
+def notify_session_change(session: Session, event: OccurrenceMoved | OccurrenceCancelled) -> None:
+    """One session of a series moved or cancelled: each recipient is told once."""
+    plan_session_notices(session, event.meeting_id, event.recurrence_id)
+
+
 def notify_cancellation(session: Session, event: MeetingCancelled) -> None:
-    """Cancelled: pending reminders are cancelled and each recipient gets one notice."""
+    """Cancelled: pending reminders and invitations are cancelled and each recipient gets one notice."""
     replan_meeting(session, event.meeting_id, since=outbox.event_time())
+    retire_invitations(session, event.meeting_id)
     plan_cancellation_notices(session, event.meeting_id)
 
 

@@ -78,7 +78,7 @@ def _offsets(meeting: Meeting) -> list[str]:
     return meeting.reminder_offsets if meeting.reminder_offsets is not None else DEFAULT_OFFSETS[meeting.kind]
 
 
-def _params(meeting: Meeting, starts_at: datetime, ends_at: datetime, offset: str) -> dict[str, Any]:
+def meeting_params(meeting: Meeting, starts_at: datetime, ends_at: datetime, offset: str) -> dict[str, Any]:
     return {
         "meeting_id": meeting.id,
         "title": meeting.title,
@@ -117,7 +117,7 @@ def wanted_reminders(session: Session, meeting: Meeting, since: datetime) -> lis
                         person,
                         due,
                         occ.starts_at,
-                        _params(meeting, occ.starts_at, occ.ends_at, offset),
+                        meeting_params(meeting, occ.starts_at, occ.ends_at, offset),
                     )
                 )
     return rows
@@ -166,8 +166,11 @@ def sync_pending(session: Session, subject: str, wanted: list[dict[str, Any]]) -
     others take the wanted parameters, so a change that keeps the key (a new title: only
     time, place and status raise the sequence) reaches the reminder. Returns the cancelled."""
     by_key = {row["key"]: row for row in wanted}
+    # Only reminders: invitations and notices are kept in step by their own keys.
     pending = session.scalars(
-        sa.select(Delivery).where(Delivery.subject == subject, Delivery.status == "pending")
+        sa.select(Delivery).where(
+            Delivery.subject == subject, Delivery.status == "pending", Delivery.kind == "meeting_reminder"
+        )
     ).all()
     cancelled = 0
     for row in pending:
@@ -202,7 +205,7 @@ def plan_cancellation_notices(session: Session, meeting_id: int) -> int:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         return 0
-    params = _params(meeting, meeting.starts_at, meeting.ends_at, "") | {"reason": meeting.cancel_reason}
+    params = meeting_params(meeting, meeting.starts_at, meeting.ends_at, "") | {"reason": meeting.cancel_reason}
     rows = [
         delivery_row(
             f"meeting:{meeting.id}:cancelled:seq{meeting.sequence}:{p.who}",

@@ -14,10 +14,18 @@ from icat.meetings.queries import get_meeting
 from icat.notifications.models import Delivery, Notice
 
 
-def inbox(session: Session, user_id: int, *, limit: int = 100) -> Sequence[Notice]:
-    """A user's newest notices first."""
+def inbox(session: Session, user_id: int, *, limit: int = 100, before: int | None = None) -> Sequence[Notice]:
+    """A user's newest notices first; ``before``: only notices with a smaller id (the next page)."""
     query = sa.select(Notice).where(Notice.user_id == user_id).order_by(Notice.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(Notice.id < before)
     return session.scalars(query).all()
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many of a user's notices are unread."""
+    query = sa.select(sa.func.count()).where(Notice.user_id == user_id, Notice.read_at.is_(None))
+    return session.scalar(query) or 0
 
 
 def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> Sequence[Delivery]:

@@ -1,16 +1,17 @@
-"""Notification rules the secretariat acts on: retrying a failed delivery."""
+"""Notification rules: the secretariat retries a failed delivery; people mark their notices read."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound
-from icat.core.permissions import STAFF, require_role
+from icat.core.permissions import SIGNED_IN, STAFF, require_role
 from icat.notifications.events import DeliveryRetried
-from icat.notifications.models import Delivery
+from icat.notifications.models import Delivery, Notice
 
 
 def _not_retryable(row: Delivery) -> Conflict:
@@ -37,3 +38,27 @@ def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -
     row.status, row.attempts, row.lease_until, row.due_at, row.updated_at = "pending", 0, None, now, now
     outbox.record(session, DeliveryRetried(delivery_id=row.id, key=row.key), actor=actor)
     return row
+
+
+def mark_notice_read(session: Session, *, actor: Actor | None, notice_id: int) -> Notice:
+    """Mark one of the actor's own notices read (once: a second time keeps the first moment).
+    Raises Unauthorized, NotFound (no such notice, or someone else's)."""
+    actor = require_role(actor, SIGNED_IN, "read your inbox")
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.user_id != actor.user_id:
+        raise NotFound(_l("No notice %(id)s in your inbox.", id=notice_id), rule="notices.unknown")
+    if notice.read_at is None:
+        notice.read_at = clock.now()
+    return notice
+
+
+def mark_all_read(session: Session, *, actor: Actor | None) -> int:
+    """Mark every unread notice of the actor read; returns how many. Raises Unauthorized."""
+    actor = require_role(actor, SIGNED_IN, "read your inbox")
+    result = session.execute(
+        sa.update(Notice)
+        .where(Notice.user_id == actor.user_id, Notice.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -38,6 +38,14 @@ DELIVERY_STATUS_LABELS = {
     "skipped": _l("skipped"),
     "cancelled": _l("cancelled"),
 }
+ACTIVITY_AREA_LABELS = {
+    "meetings": _l("Meetings"),
+    "registry": _l("Members and partners"),
+    "rotation": _l("Co-chairs"),
+    "observances": _l("Observances"),
+    "accounts": _l("Accounts"),
+    "notifications": _l("Deliveries"),
+}
 EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),
     "EntityUpdated": _l("Entity changed"),

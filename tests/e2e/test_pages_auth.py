@@ -428,7 +428,7 @@ def test_activity_page_is_for_the_secretariat(client: FlaskClient, app: Flask, s
     body = text(page)
     assert body.count("Entity added") == 31
     assert body.count("User created") == 2
-    assert "entity:UNODC" in body and "entity:CoE" in body
+    assert 'href="/entities/UNODC">UNODC</a>' in body and 'href="/entities/CoE">CoE</a>' in body  # linked subjects
     assert "/activity" in parse(secretariat.get("/")).links
 
 
@@ -442,7 +442,7 @@ def test_activity_page_lists_the_newest_first(client: FlaskClient, session: Sess
     newest = session.scalar(sa.select(OutboxEvent).order_by(OutboxEvent.id.desc()))
     assert newest.type == "EntityUpdated"
     assert body.index("Entity changed") < body.index("Entity added")
-    assert "entity:ILO" in body and "notes" in body
+    assert 'href="/entities/ILO">ILO</a>' in body and "notes" in body
 
 
 # --- headers and cookies ----------------------------------------------------------------

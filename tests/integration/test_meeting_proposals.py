@@ -315,11 +315,12 @@ def test_a_proposal_gets_no_reminders_until_confirmed(app: Flask, session: Sessi
     ]
     proposals.confirm_proposal(session, actor=cast.actor("secretariat"), meeting_id=proposal.id)
     session.commit()
-    relay(app)  # MeetingScheduled plans the reminders, at the sequence of the confirmation
+    relay(app)  # MeetingScheduled plans the reminders and the invitation, at the confirmation's sequence
     user = f"user:{cast.outsider.id}"  # ILO's focal point, the invitee's
     assert deliveries(session, proposal.id) == [
         f"meeting:{proposal.id}:P1D:seq2:{user}",
         f"meeting:{proposal.id}:P7D:seq2:{user}",
+        f"meeting:{proposal.id}:itip:seq2:{user}",
     ]
     assert notices(session, cast.proposer.id) == [
         ("meeting_proposal_confirmed", {"meeting_id": proposal.id, "title": FIELDS["title"]})

@@ -104,7 +104,8 @@ def test_the_plan_is_whole_for_the_secretariat_and_personal_for_a_focal_point(
     assert {(i["recipient"], i["status"]) for i in whole} == {
         (e, "pending") for e in ("aaa@icat.example", "bbb@icat.example")
     }
-    assert len(whole) == 4  # P7D and P1D each
+    assert len(whole) == 6  # the invitation, P7D and P1D each
+    assert sorted(i["kind"] for i in whole).count("meeting_invitation") == 2
     from icat.accounts import services as accounts
     from icat.accounts.models import User
 
@@ -182,7 +183,7 @@ def test_the_pages_show_the_plan_and_retry_with_a_form(
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
     client.post("/login", data={"csrf_token": token, "email": "sec@icat.example", "password": PASSWORD})
     plan = client.get(f"/meetings/{meeting_id}/reminders").get_data(as_text=True)
-    assert plan.count("aaa@icat.example") == 2 and "P7D" in plan
+    assert plan.count("aaa@icat.example") == 3 and "Reminder 1 week before" in plan  # listed per group
     row = session.scalars(sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}")).first()
     row.status = "failed"
     session.commit()

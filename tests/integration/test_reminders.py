@@ -19,6 +19,7 @@ from icat.meetings import participation
 from icat.meetings import services as meetings
 from icat.meetings.models import Meeting
 from icat.notifications.compose import message_id
+from icat.notifications.invitations import ITIP_KINDS
 from icat.notifications.models import Delivery, Notice
 from icat.scheduler import deliver_due, relay_outbox
 from tests.conftest import count
@@ -70,9 +71,24 @@ def schedule(session: Session, **fields) -> int:
     return meeting.id
 
 
+def reminder_mails(smtp) -> list:
+    """What the sink received but invitations and updates (tests/integration/test_invitations.py)."""
+    return [m for m in smtp.messages if ":itip:" not in m["X-ICAT-Delivery"]]
+
+
+def reminder_keys(smtp) -> list[str]:
+    return [m["X-ICAT-Delivery"] for m in reminder_mails(smtp)]
+
+
 def rows(session: Session, **where) -> list[Delivery]:
+    """Reminder and cancellation rows (invitations are tested on their own)."""
     session.expire_all()
-    query = sa.select(Delivery).filter_by(**where).order_by(Delivery.due_at, Delivery.key)
+    query = (
+        sa.select(Delivery)
+        .where(Delivery.kind.not_in(ITIP_KINDS))
+        .filter_by(**where)
+        .order_by(Delivery.due_at, Delivery.key)
+    )
     return list(session.scalars(query))
 
 
@@ -94,7 +110,7 @@ def test_a_scheduled_meeting_plans_one_row_per_reminder_and_recipient(
     assert [(r.recipient_label, r.last_error) for r in unreachable] == [
         ("OSCE", "OSCE has no focal point to remind.")
     ] * 2
-    assert smtp.keys() == []  # nothing is due yet
+    assert reminder_keys(smtp) == []  # nothing is due yet
 
 
 def _actor(session: Session, user_id: int):
@@ -111,9 +127,9 @@ def test_due_reminders_are_sent_once_in_the_recipients_language_and_zone(
     tick(mailing_app, PLANNED)
     tick(mailing_app, T - timedelta(days=7, minutes=-1))
     tick(mailing_app, T - timedelta(days=7, minutes=-2))  # a second tick sends nothing more
-    assert sorted(smtp.keys()) == sorted(r.key for r in rows(session, status="sent"))
-    assert len(smtp.keys()) == 2
-    french = next(m for m in smtp.messages if m["To"] == "ilo@icat.example")
+    assert sorted(reminder_keys(smtp)) == sorted(r.key for r in rows(session, status="sent"))
+    assert len(reminder_keys(smtp)) == 2
+    french = next(m for m in reminder_mails(smtp) if m["To"] == "ilo@icat.example")
     body = french.get_body(preferencelist=("plain",)).get_content()
     assert french["Subject"].startswith("Rappel\u00a0: ")  # the catalogue's French, not English
     assert "Quand, dans votre fuseau horaire (America/New_York)" in body
@@ -155,17 +171,20 @@ def test_reschedule_moves_the_reminder_and_cancel_sends_one_notice(
     tick(mailing_app, PLANNED + timedelta(days=1))
     assert {r.key.split(":")[3] for r in rows(session, status="cancelled")} == {"seq0"}
     tick(mailing_app, T - timedelta(days=1, minutes=-1))  # the old reminder time: nothing
-    assert smtp.keys() == []
+    assert reminder_keys(smtp) == []
     tick(mailing_app, T + timedelta(days=1, minutes=1))  # the new one: once per recipient
-    assert sorted(smtp.keys()) == sorted(f"meeting:{meeting_id}:P1D:seq1:user:{people[p]}" for p in ("ilo", "unhcr"))
+    assert sorted(reminder_keys(smtp)) == sorted(
+        f"meeting:{meeting_id}:P1D:seq1:user:{people[p]}" for p in ("ilo", "unhcr")
+    )
     with clock.frozen(T + timedelta(days=1, hours=2)):
         meetings.cancel_meeting(session, actor=SYSTEM, meeting_id=meeting_id, reason="No quorum")
         session.commit()
     tick(mailing_app, T + timedelta(days=1, hours=2))
-    notices = [m for m in smtp.messages if ":cancelled:" in m["X-ICAT-Delivery"]]
+    notices = [m for m in reminder_mails(smtp) if ":cancelled:" in m["X-ICAT-Delivery"]]
     assert sorted(m["To"] for m in notices) == ["ilo@icat.example", "unhcr@icat.example"]
     for notice in notices:
-        (part,) = list(notice.iter_attachments())
+        assert notice.get_content_type() == "multipart/alternative" and list(notice.iter_attachments()) == []
+        part = notice.get_body(preferencelist=("calendar",))
         assert part.get_content_type() == "text/calendar" and part.get_param("method") == "CANCEL"  # RFC 6047
         calendar = icalendar.Calendar.from_ical(part.get_content())
         (event,) = calendar.walk("VEVENT")
@@ -267,8 +286,8 @@ def test_a_new_title_and_a_new_address_reach_the_reminders_already_planned(
     tick(mailing_app, PLANNED + timedelta(days=1))
     assert {r.key.split(":")[3] for r in rows(session, status="pending")} == {"seq0"}  # same keys, no resend
     tick(mailing_app, T - timedelta(days=1, minutes=-1))
-    assert sorted(m["To"] for m in smtp.messages) == ["ilo@icat.example", "unhcr.new@icat.example"]
-    assert {m["Subject"].split(": ", 1)[-1] for m in smtp.messages} == {changes["title"]}
+    assert sorted(m["To"] for m in reminder_mails(smtp)) == ["ilo@icat.example", "unhcr.new@icat.example"]
+    assert {m["Subject"].split(": ", 1)[-1] for m in reminder_mails(smtp)} == {changes["title"]}
 
 
 def test_after_downtime_due_reminders_go_out_if_the_meeting_is_ahead_else_they_are_skipped(
@@ -277,14 +296,14 @@ def test_after_downtime_due_reminders_go_out_if_the_meeting_is_ahead_else_they_a
     schedule(session)
     tick(mailing_app, PLANNED)
     tick(mailing_app, T - timedelta(hours=3))  # worker down for six days: both reminders are due
-    assert len(smtp.keys()) == 4  # P7D and P1D, late but before the meeting, once each
+    assert len(reminder_keys(smtp)) == 4  # P7D and P1D, late but before the meeting, once each
     second = schedule(session, reminder_offsets=["PT1H"])
     tick(mailing_app, PLANNED)
     tick(mailing_app, T + timedelta(minutes=5))  # back only after the start
     assert [
         r.last_error for r in rows(session, status="skipped") if r.params.get("meeting_id") == second and r.user_id
     ] == ["too late: the event it announces has started"] * 2
-    assert len(smtp.keys()) == 4
+    assert len(reminder_keys(smtp)) == 4
 
 
 def test_smtp_failures_back_off_retry_and_end_failed_but_nothing_is_lost(
@@ -301,9 +320,9 @@ def test_smtp_failures_back_off_retry_and_end_failed_but_nothing_is_lost(
     }
     tick(mailing_app, due + timedelta(seconds=30))  # still backing off
     smtp.fail_with = None
-    assert smtp.keys() == []
+    assert reminder_keys(smtp) == []
     tick(mailing_app, due + timedelta(seconds=61))
-    assert len(smtp.keys()) == 2 and len(rows(session, status="sent")) == 2
+    assert len(reminder_keys(smtp)) == 2 and len(rows(session, status="sent")) == 2
 
 
 def _closed_port() -> int:
@@ -324,7 +343,7 @@ def test_an_unreachable_smtp_server_ends_in_failed_rows_the_secretariat_can_see(
         at += timedelta(minutes=2**attempt + 1)
     failed = rows(session, status="failed")
     assert len(failed) == 2 and all(r.attempts == 5 and "ConnectionRefusedError" in r.last_error for r in failed)
-    assert smtp.keys() == []
+    assert reminder_keys(smtp) == []
 
 
 def test_a_restricted_meeting_reminds_only_its_invitees(session: Session, mailing_app: Flask, people, smtp) -> None:
@@ -367,7 +386,7 @@ def test_reminders_due_during_a_worker_outage_are_sent_late_or_recorded_as_skipp
         session.commit()
     back = T - timedelta(days=5)  # the workers come back: P7D of `ahead` is two days late
     tick(mailing_app, back)
-    sent = {m["X-ICAT-Delivery"] for m in smtp.messages}
+    sent = {m["X-ICAT-Delivery"] for m in reminder_mails(smtp)}
     assert sent == {f"meeting:{ahead}:P7D:seq0:user:{people[p]}" for p in ("ilo", "unhcr")}
     assert {r.key for r in rows(session, status="pending")} == {
         f"meeting:{ahead}:P1D:seq0:user:{people[p]}" for p in ("ilo", "unhcr")
@@ -375,4 +394,4 @@ def test_reminders_due_during_a_worker_outage_are_sent_late_or_recorded_as_skipp
     missed = [r for r in rows(session, subject=f"meeting:{soon.id}") if r.user_id is not None]
     assert [(r.status, r.last_error) for r in missed] == [("skipped", "too late: the event it announces has started")]
     tick(mailing_app, back + timedelta(minutes=1))  # nothing is sent twice after the catch-up
-    assert len(smtp.messages) == 2
+    assert len(reminder_mails(smtp)) == 2

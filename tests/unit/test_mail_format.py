@@ -41,18 +41,28 @@ def test_subject_body_and_invitation_read_back_as_written(subject: str) -> None:
         "<k@icat.test>",
         "k:1",
     )
-    assert message.get_content_type() == "multipart/mixed"
+    # An invitation: the calendar part and the text as alternatives, the part inline (RFC 6047).
+    assert message.get_content_type() == "multipart/alternative"
     assert message.get_body(("plain",)).get_content() == body
-    (invite,) = list(message.iter_attachments())
+    invite = message.get_body(("calendar",))
     assert invite.get_content_type() == "text/calendar"
     assert invite.get_param("method") == "REQUEST"
-    assert invite.get_filename() == "invite.ics"
+    assert invite.get_content_disposition() is None and list(message.iter_attachments()) == []
     assert invite.get_content().encode("utf-8") == ICS
 
 
 def test_a_cancellation_carries_method_cancel() -> None:
-    (invite,) = list(_parse("Cancelled: Working group", "Cancelled.\n", ICS, "CANCEL").iter_attachments())
-    assert invite.get_param("method") == "CANCEL"
+    message = _parse("Cancelled: Working group", "Cancelled.\n", ICS, "CANCEL")
+    assert message.get_content_type() == "multipart/alternative"
+    assert message.get_body(("calendar",)).get_param("method") == "CANCEL"
+
+
+def test_a_reminder_attaches_the_meeting_to_publish() -> None:
+    message = _parse("Reminder: Working group", "Tomorrow.\n", ICS, "PUBLISH")
+    assert message.get_content_type() == "multipart/mixed"
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_param("method") == "PUBLISH" and attachment.get_filename() == "invite.ics"
+    assert attachment.get_content().encode("utf-8") == ICS
 
 
 def test_without_an_invitation_the_message_is_plain_text() -> None:

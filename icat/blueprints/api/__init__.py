@@ -13,6 +13,7 @@ csrf.exempt(bp)
 
 # Routes register on bp when their modules are imported.
 from icat.blueprints.api import (  # noqa: E402,F401
+    action_items,
     activity,
     entities,
     feed_tokens,
