@@ -28,5 +28,6 @@ def import_models() -> None:
     import icat.meetings.models
     import icat.notifications.models
     import icat.observances.models
+    import icat.publications.models
     import icat.registry.models
     import icat.rotation.models  # noqa: F401

@@ -49,6 +49,10 @@ def _subject(row: ClaimedDelivery) -> str:
         return _("%(name)s %(year)s: %(step)s", name=row.params["name"], year=row.params["year"], step=step)
     if row.kind == "meeting_cancelled":
         return _("Cancelled: %(title)s", title=title)
+    if row.kind == "publication_reminder":
+        return _("Your answer is awaited: %(title)s", title=title)
+    if row.kind == "publication_outcome":
+        return _("Circulation closed: %(title)s", title=title)
     return _("Reminder: %(title)s", title=title)
 
 
@@ -102,6 +106,10 @@ def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str
         context["link"] = f"{base_url}/observances/{params['observance']}"
         context["step_label"] = STEP_LABELS.get(params["step"], params["step"])
         context["day"] = format_date(date.fromisoformat(params["day"]), "long", locale=locale)
+    if "publication_id" in params:
+        context["link"] = f"{base_url}/publications/{params['publication_id']}/respond"
+        context["deadline_yours"] = _when(params["deadline"], zone, locale)
+        context["your_zone"] = zone
     if "starts_at" in params:
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)

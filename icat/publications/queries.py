@@ -1,0 +1,112 @@
+"""Read side of publications: the filtered list and the one text search behind it.
+
+Who may see what is ``icat.publications.access`` (re-exported). ``search_clause`` is the one
+place the search is spelled: PostgreSQL full-text search (``to_tsvector``/``plainto_tsquery``
+with the ``simple`` configuration, fit for six languages), and on SQLite a LIKE over titles
+and bodies (a portable fallback: no FTS5 index yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.actor import Actor
+from icat.core.errors import ValidationError
+from icat.publications.access import get_publication, public_clause, visible_clause
+from icat.publications.models import CirculationRound, Publication, PublicationText, RoundResponse, publication_leads
+from icat.registry.models import Entity
+
+__all__ = ["PublicationFilter", "get_publication", "list_publications", "search_clause"]
+
+
+@dataclass(frozen=True)
+class PublicationFilter:
+    kind: str | None = None
+    year: int | None = None
+    theme: str | None = None  # a thematic priority key
+    language: str | None = None  # has a text in this language
+    entity: str | None = None  # a lead or co-signing entity
+    q: str | None = None  # words searched in titles and bodies
+    status: str | None = None
+    public_only: bool = False
+
+
+def search_clause(session: Session, words: str) -> sa.ColumnElement[bool]:
+    """Publications with a text (any language) matching ``words``."""
+    texts = sa.select(PublicationText.publication_id)
+    if session.get_bind().dialect.name == "postgresql":
+        document = sa.func.to_tsvector("simple", PublicationText.title + " " + PublicationText.body)
+        matched = texts.where(document.bool_op("@@")(sa.func.plainto_tsquery("simple", words)))
+    else:
+        conditions = []
+        for word in words.split()[:10]:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(
+                sa.or_(
+                    PublicationText.title.ilike(pattern, escape="\\"), PublicationText.body.ilike(pattern, escape="\\")
+                )
+            )
+        matched = texts.where(*conditions)
+    return Publication.id.in_(matched)
+
+
+def _entity_clause(acronym: str) -> sa.ColumnElement[bool]:
+    led = (
+        sa.select(publication_leads.c.publication_id)
+        .join(Entity, Entity.id == publication_leads.c.entity_id)
+        .where(Entity.acronym == acronym)
+    )
+    endorsed = (
+        sa.select(CirculationRound.publication_id)
+        .join(RoundResponse, RoundResponse.round_id == CirculationRound.id)
+        .join(Entity, Entity.id == RoundResponse.entity_id)
+        .where(CirculationRound.status == "adopted", RoundResponse.decision == "endorse", Entity.acronym == acronym)
+    )
+    return sa.or_(Publication.id.in_(led), Publication.id.in_(endorsed))
+
+
+def _filtered(session: Session, query: sa.Select, flt: PublicationFilter) -> sa.Select:
+    if flt.kind:
+        query = query.where(Publication.kind == flt.kind)
+    if flt.year:
+        query = query.where(Publication.year == flt.year)
+    if flt.status:
+        query = query.where(Publication.status == flt.status)
+    if flt.theme:
+        query = query.where(sa.cast(Publication.tags, sa.Text).like(f'%"{flt.theme}"%'))
+    if flt.language:
+        has = sa.select(PublicationText.publication_id).where(PublicationText.language == flt.language)
+        query = query.where(Publication.id.in_(has))
+    if flt.entity:
+        query = query.where(_entity_clause(flt.entity))
+    if flt.q and flt.q.strip():
+        query = query.where(search_clause(session, flt.q.strip()))
+    return query
+
+
+def list_publications(
+    session: Session, *, actor: Actor | None, flt: PublicationFilter, limit: int | None = None, after: object = None
+) -> Sequence[Publication]:
+    """Publications ``actor`` may see matching ``flt``, newest first (by id), after the cursor (an id)."""
+    visible = visible_clause(None if flt.public_only else actor)
+    query = _filtered(session, sa.select(Publication).where(visible), flt)
+    query = query.order_by(Publication.year.desc().nulls_last(), Publication.id.desc()) if flt.public_only else query
+    if after is not None:
+        if not isinstance(after, int) or isinstance(after, bool):
+            raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]})
+        query = query.where(Publication.id < after)
+    if not flt.public_only:
+        query = query.order_by(Publication.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def available_years(session: Session) -> list[int]:
+    """Years of public publications, newest first (the index's year filter)."""
+    query = sa.select(Publication.year).where(public_clause(), Publication.year.is_not(None)).distinct()
+    return sorted(session.scalars(query), reverse=True)
