@@ -136,9 +136,9 @@ def _check_answer(round_: CirculationRound, entity: Entity | None, acronym: str,
 
 def respond(
     session: Session, *, actor: Actor, publication_id: int, entity: str, decision: str, comment: str = ""
-) -> RoundResponse:
+) -> Publication:
     """Record ``entity``'s answer in the open round, pinned to the circulated hash; a new
-    answer replaces the entity's earlier one. Raises Unauthorized, NotFound, Forbidden (not
+    answer replaces the entity's earlier one; returns the publication. Raises Unauthorized, NotFound, Forbidden (not
     the actor's entity), Conflict (no open round, deadline passed), ValidationError. Emits
     PublicationResponseRecorded, and CirculationRoundClosed when the answer decides the round."""
     require_role(actor, SIGNED_IN, "answer circulations")
@@ -166,7 +166,7 @@ def respond(
     outbox.record(session, event, actor=actor)
     if outcome := decided_early(round_):
         close_round(session, round_, outcome, actor=actor)
-    return response
+    return pub
 
 
 def _live(round_: CirculationRound) -> list[RoundResponse]:
