@@ -15,12 +15,17 @@ from icat.core.errors import Forbidden, NotFound
 from icat.core.permissions import FOCAL_POINT, FOCAL_POINTS, STAFF, is_staff, require_role
 from icat.publications.models import CirculationRound, Publication, publication_leads, round_entities
 
-PUBLIC_STATUSES = ("published", "withdrawn")
-
 
 def public_clause() -> sa.ColumnElement[bool]:
-    """Published ones, and withdrawn ones that had been published (they stay, with a note)."""
-    return sa.and_(Publication.status.in_(PUBLIC_STATUSES), Publication.published_on.is_not(None))
+    """Published ones, and withdrawn ones that had been published (they stay, with a note).
+    ICAT's older record may be published with only a year known (no ``published_on``)."""
+    withdrawn = sa.and_(Publication.status == "withdrawn", Publication.published_on.is_not(None))
+    return sa.or_(Publication.status == "published", withdrawn)
+
+
+def is_public(pub: Publication) -> bool:
+    """The rule of ``public_clause`` for a loaded row."""
+    return pub.status == "published" or (pub.status == "withdrawn" and pub.published_on is not None)
 
 
 def _of_entity(entity_id: int) -> sa.ColumnElement[bool]:
@@ -48,7 +53,7 @@ def _addressed(pub: Publication, entity_id: int) -> bool:
 
 def can_see(actor: Actor | None, pub: Publication) -> bool:
     """The rule of ``visible_clause`` for a loaded row."""
-    if is_staff(actor) or (pub.status in PUBLIC_STATUSES and pub.published_on is not None):
+    if is_staff(actor) or is_public(pub):
         return True
     if actor is None or actor.role != FOCAL_POINT or actor.entity_id is None:
         return False
