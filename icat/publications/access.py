@@ -96,3 +96,12 @@ def may_answer_for(actor: Actor | None, entity_id: int) -> bool:
     if is_staff(actor):
         return True
     return actor is not None and actor.role == FOCAL_POINT and actor.entity_id == entity_id
+
+
+def answerable_entities(pub: Publication, actor: Actor | None) -> list[str]:
+    """Acronyms ``actor`` may answer for in the open round: any addressed entity for the
+    secretariat; its own, if addressed, for a focal point."""
+    round_ = pub.current_round
+    if actor is None or round_ is None or round_.status != "open":
+        return []
+    return [e.acronym for e in round_.entities if may_answer_for(actor, e.id)]

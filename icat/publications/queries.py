@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
 from icat.publications.access import get_publication, public_clause, visible_clause
-from icat.publications.models import CirculationRound, Publication, PublicationText, RoundResponse, publication_leads
+from icat.publications.models import (
+    CirculationRound,
+    Publication,
+    PublicationText,
+    RoundResponse,
+    TextVersion,
+    publication_leads,
+)
 from icat.registry.models import Entity
 
 __all__ = ["PublicationFilter", "get_publication", "list_publications", "search_clause"]
@@ -33,6 +40,12 @@ class PublicationFilter:
     q: str | None = None  # words searched in titles and bodies
     status: str | None = None
     public_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: dict[str, object]) -> PublicationFilter:
+        """The filter of a list's query arguments (the API's and the index page's)."""
+        names = ("kind", "year", "theme", "language", "entity", "q", "status")
+        return cls(**{k: args.get(k) for k in names})  # type: ignore[arg-type]
 
 
 def search_clause(session: Session, words: str) -> sa.ColumnElement[bool]:
@@ -110,3 +123,25 @@ def available_years(session: Session) -> list[int]:
     """Years of public publications, newest first (the index's year filter)."""
     query = sa.select(Publication.year).where(public_clause(), Publication.year.is_not(None)).distinct()
     return sorted(session.scalars(query), reverse=True)
+
+
+def text_versions(session: Session, publication_id: int) -> list[TextVersion]:
+    """Every saved version of every language, oldest first."""
+    query = sa.select(TextVersion).where(TextVersion.publication_id == publication_id)
+    return list(session.scalars(query.order_by(TextVersion.id)))
+
+
+def last_seen_text(session: Session, pub: Publication, entity_id: int) -> TextVersion | None:
+    """The authoritative text as ``entity_id`` last answered it in an earlier round, or None."""
+    current = pub.current_round
+    earlier = [r for r in pub.rounds if r is not current]
+    for round_ in reversed(earlier):
+        answer = next((a for a in round_.responses if a.entity_id == entity_id), None)
+        if answer is not None:
+            query = sa.select(TextVersion).where(
+                TextVersion.publication_id == pub.id,
+                TextVersion.language == pub.language,
+                TextVersion.content_hash == answer.version_hash,
+            )
+            return session.scalars(query.order_by(TextVersion.id.desc()).limit(1)).first()
+    return None

@@ -112,6 +112,18 @@ class PublicationListArgsSchema(Schema):
     cursor = fields.String()
 
 
+class FeedArgsSchema(Schema):
+    """The Atom feed's arguments: ``lang`` picks the language (only texts in it), and a kind
+    or theme narrows it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    lang = fields.String(validate=LANGUAGE)
+    kind = fields.String(validate=validate.OneOf(PUBLICATION_KINDS))
+    theme = fields.String(validate=validate.Length(1, 40))
+
+
 class PublicationListSchema(Schema):
     items = fields.List(fields.Nested(PublicationSchema))
     next_cursor = fields.String(allow_none=True)

@@ -162,3 +162,10 @@ def word_diff(old: str, new: str) -> str:
         if op == "equal":
             out.append(escape("".join(a[i1:i2])))
     return "".join(out)
+
+
+def shown_language(pub: Publication, asked: str | None) -> str:
+    """The language a page shows: the one asked for if it has a text, else the authoritative one."""
+    if asked and pub.text(asked):
+        return asked
+    return pub.language if pub.text(pub.language) else (available_languages(pub) or [pub.language])[0]

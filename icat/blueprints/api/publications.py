@@ -35,8 +35,6 @@ from icat.web.http import (
     transactional,
 )
 
-FILTERS = ("kind", "year", "theme", "language", "entity", "q", "status")
-
 
 @bp.get("/publications")
 @doc(
@@ -46,7 +44,7 @@ FILTERS = ("kind", "year", "theme", "language", "entity", "q", "status")
 )
 def publications_index() -> Response:
     args = load_args(PublicationListArgsSchema())
-    flt = PublicationFilter(**{k: args.get(k) for k in FILTERS})
+    flt = PublicationFilter.from_args(args)
     after, session = decode_cursor(args.get("cursor")), current_session()
     rows = list_publications(session, actor=current_actor(), flt=flt, limit=args["limit"] + 1, after=after)
     items, cursor = page(list(rows), args["limit"], key=lambda p: p.id)
