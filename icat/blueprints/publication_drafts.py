@@ -5,17 +5,19 @@ and what changed since the round it last saw) and publishing. No JavaScript need
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from icat.blueprints.publications import detail_context
 from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF
-from icat.publications import circulation, services, texts
+from icat.meetings.documents import content_disposition
+from icat.publications import attachments, circulation, services, texts
 from icat.publications.access import answerable_entities, get_publication, publication_to_manage
-from icat.publications.forms import CirculateForm, DraftForm, PublishForm, RespondForm, TextForm, choices
+from icat.publications.forms import AttachForm, CirculateForm, DraftForm, PublishForm, RespondForm, TextForm, choices
 from icat.publications.models import Publication
 from icat.publications.queries import last_seen_text, text_versions
 from icat.publications.rules import thematic_priorities
@@ -24,6 +26,7 @@ from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session
 from icat.web.page_forms import Outcome, submit
+from icat.web.uploads import document_upload
 
 bp = Blueprint("publication_drafts", __name__, url_prefix="/publications")
 ResponseOrPage = Response | tuple[str, int]
@@ -96,11 +99,51 @@ def edit(publication_id: int) -> ResponseOrPage:
     tab = _tab() or pub.language
     form = _text_form(pub, tab)
     outcome = submit(form, lambda: _save_text(pub, tab, form), aliases=TEXT_ALIASES)
-    saved = outcome.redirect(
-        url_for(".edit", publication_id=publication_id, tab=tab) + f"#text-{tab}", _("Text saved.")
+    saved = outcome.redirect(_tab_url(publication_id, tab), _("Text saved."))
+    return saved or (_edit_page(pub, tab, form), outcome.status)
+
+
+def _tab_url(publication_id: int, tab: str) -> str:
+    return url_for(".edit", publication_id=publication_id, tab=tab) + f"#text-{tab}"
+
+
+def _edit_page(pub: Publication, tab: str, form: TextForm) -> str:
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    return render_template("publications/edit.html", pub=pub, tab=tab, form=form, states=texts.language_states(pub),
+                           attach_form=AttachForm(prefix="f"), max_mb=limit // (1024 * 1024))  # fmt: skip
+
+
+def _attach(publication_id: int, lang: str) -> object:
+    upload = document_upload("f-file")
+    return attachments.attach_pdf(
+        current_session(), actor=current_actor(), publication_id=publication_id, language=lang, **upload
     )
-    page = render_template("publications/edit.html", pub=pub, tab=tab, form=form, states=texts.language_states(pub))
-    return saved or (page, outcome.status)
+
+
+@bp.post("/<int:publication_id>/files/<lang>")
+@login_required
+@requires(STAFF | FOCAL_POINTS, "attach files")
+def attach(publication_id: int, lang: str) -> ResponseOrPage:
+    outcome = submit(AttachForm(prefix="f"), lambda: _attach(publication_id, lang), errors="flash")
+    done = outcome.redirect(_tab_url(publication_id, lang), _("File attached."))
+    return done or _refused_upload(publication_id, lang, outcome.status)
+
+
+def _refused_upload(publication_id: int, lang: str, status: int) -> tuple[str, int]:
+    pub = publication_to_manage(current_session(), publication_id, current_actor(), "attach files")
+    tab = lang if lang in UN_LANGUAGES else pub.language
+    return _edit_page(pub, tab, _text_form(pub, tab)), status
+
+
+@bp.get("/<int:publication_id>/files/<lang>.pdf")
+def download(publication_id: int, lang: str) -> Response:
+    row = attachments.attachment_for(
+        current_session(), actor=current_actor(), publication_id=publication_id, language=lang
+    )
+    response = send_file(Path(current_app.instance_path) / row.stored_path, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(row.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def history_context(publication_id: int) -> dict[str, Any]:

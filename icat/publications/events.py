@@ -96,3 +96,13 @@ class PublicationWithdrawn(_PublicationEvent):
     """Withdrawn, with a note; a published one stays readable with that note."""
 
     note: str
+
+
+@dataclass(frozen=True)
+class PublicationFileAttached(_PublicationEvent):
+    """The PDF of ``language`` was uploaded (replacing an earlier one)."""
+
+    language: str
+    filename: str
+    size: int
+    sha256: str

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -115,3 +116,9 @@ class RespondForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     """A button: publish an adopted text today."""
+
+
+class AttachForm(FlaskForm):
+    """The PDF of the tab's language (checked by content; the limit is shown beside it)."""
+
+    file = FileField(_l("PDF of this language"))

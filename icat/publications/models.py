@@ -74,6 +74,9 @@ class Publication(Base):
     rounds: Mapped[list[CirculationRound]] = relationship(
         order_by="CirculationRound.number", cascade="all, delete-orphan", back_populates="publication"
     )
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.language", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     __table_args__ = (
         sa.CheckConstraint(f"kind IN {PUBLICATION_KINDS!r}", name="kind"),
@@ -85,6 +88,9 @@ class Publication(Base):
     @property
     def lead_acronyms(self) -> list[str]:
         return [e.acronym for e in self.leads]
+
+    def attachment(self, language: str) -> Attachment | None:
+        return next((a for a in self.attachments if a.language == language), None)
 
     def text(self, language: str) -> PublicationText | None:
         return next((t for t in self.texts if t.language == language), None)
@@ -180,3 +186,19 @@ class RoundResponse(Base):
     entity: Mapped[Entity] = relationship(lazy="joined")
 
     __table_args__ = (sa.CheckConstraint(f"decision IN {DECISIONS!r}", name="decision"),)
+
+
+class Attachment(Base):
+    """The PDF of one language (its type checked by content). ``stored_path`` is relative to
+    the instance folder; a new upload for the language replaces the row."""
+
+    __tablename__ = "publication_attachments"
+
+    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    stored_path: Mapped[str] = mapped_column(sa.String(500))
+    uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime]

@@ -1,7 +1,7 @@
 """Publications (issue 12): publications, lead entities, current texts per language, text
-versions, circulation rounds with their addressees and responses.
+versions, circulation rounds with their addressees and responses, PDF attachments.
 
-Reviewed by hand: seven new tables, nothing existing altered. ``publications`` is unique on
+Reviewed by hand: eight new tables (attachments: one PDF per language), nothing existing altered. ``publications`` is unique on
 (kind, number), so issue-brief numbers are unique within the series (NULL numbers never
 clash on either backend). downgrade() drops the tables children first; the activity log
 (outbox events) keeps what they said.
@@ -217,9 +217,34 @@ def upgrade():
     )
     with op.batch_alter_table("publication_round_entities", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_publication_round_entities_entity_id"), ["entity_id"], unique=False)
+    op.create_table(
+        "publication_attachments",
+        sa.Column("publication_id", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("stored_path", sa.String(length=500), nullable=False),
+        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        sa.Column("uploaded_at", icat.core.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["publication_id"],
+            ["publications.id"],
+            name=op.f("fk_publication_attachments_publication_id_publications"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by"],
+            ["users.id"],
+            name=op.f("fk_publication_attachments_uploaded_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("publication_id", "language", name=op.f("pk_publication_attachments")),
+    )
 
 
 def downgrade():
+    op.drop_table("publication_attachments")
     with op.batch_alter_table("publication_round_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_publication_round_entities_entity_id"))
 
