@@ -3,7 +3,8 @@ versions, circulation rounds with their addressees and responses, PDF attachment
 
 Reviewed by hand: eight new tables (attachments: one PDF per language), nothing existing altered. ``publications`` is unique on
 (kind, number), so issue-brief numbers are unique within the series (NULL numbers never
-clash on either backend). downgrade() drops the tables children first; the activity log
+clash on either backend). On SQLite an FTS5 table indexes the texts
+(triggers keep it in step); downgrade() drops it and the tables, children first; the activity log
 (outbox events) keeps what they said.
 
 Revision ID: 0007_publications
@@ -18,6 +19,36 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate writes Text() for JSONB
 
 import icat.core.db  # noqa: F401  (custom column types such as UTCDateTime)
 from sqlalchemy.dialects import postgresql
+
+# SQLite: an FTS5 index of every language's title and body, kept in step by triggers (its own
+# copy of the text, keyed by publication and language, so a VACUUM renumbering rowids cannot
+# detach it). PostgreSQL searches with to_tsvector at query time (icat.publications.queries).
+FTS_SQLITE = (
+    "CREATE VIRTUAL TABLE publication_texts_fts USING fts5("
+    "publication_id UNINDEXED, language UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER publication_texts_fts_ai AFTER INSERT ON publication_texts BEGIN "
+    "INSERT INTO publication_texts_fts (publication_id, language, title, body) "
+    "VALUES (new.publication_id, new.language, new.title, new.body); END",
+    "CREATE TRIGGER publication_texts_fts_ad AFTER DELETE ON publication_texts BEGIN "
+    "DELETE FROM publication_texts_fts WHERE publication_id = old.publication_id AND language = old.language; END",
+    "CREATE TRIGGER publication_texts_fts_au AFTER UPDATE ON publication_texts BEGIN "
+    "DELETE FROM publication_texts_fts WHERE publication_id = old.publication_id AND language = old.language; "
+    "INSERT INTO publication_texts_fts (publication_id, language, title, body) "
+    "VALUES (new.publication_id, new.language, new.title, new.body); END",
+    "INSERT INTO publication_texts_fts (publication_id, language, title, body) "
+    "SELECT publication_id, language, title, body FROM publication_texts",
+)
+FTS_SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS publication_texts_fts_au",
+    "DROP TRIGGER IF EXISTS publication_texts_fts_ad",
+    "DROP TRIGGER IF EXISTS publication_texts_fts_ai",
+    "DROP TABLE IF EXISTS publication_texts_fts",
+)
+
+
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
 
 # revision identifiers, used by Alembic.
 revision = "0007_publications"
@@ -241,9 +272,15 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("publication_id", "language", name=op.f("pk_publication_attachments")),
     )
+    if _sqlite():
+        for statement in FTS_SQLITE:
+            op.execute(statement)
 
 
 def downgrade():
+    if _sqlite():
+        for statement in FTS_SQLITE_DROP:
+            op.execute(statement)
     op.drop_table("publication_attachments")
     with op.batch_alter_table("publication_round_entities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_publication_round_entities_entity_id"))

@@ -3,6 +3,8 @@ rows without bodies, with sources, loaded once however often the seed runs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -40,3 +42,23 @@ def test_facts_are_mapped_and_unknowns_stay_unknown(session: Session) -> None:
     assert {p.published_on.isoformat() for p in calls} >= {"2021-07-30", "2022-12-02", "2023-11-08"}  # type: ignore[union-attr]
     found = list_publications(session, actor=None, flt=PublicationFilter(q="organ removal"))
     assert [p.number for p in found] == [11]
+
+
+def test_one_search_over_every_language_prefixes_and_accents(session: Session, draft: Any) -> None:
+    pub = draft(
+        title="Protection first",
+        body="Victims come first.",
+        translations={"fr": {"title": "Déclaration", "body": "Les victimes d'abord."}},
+    )
+    pub.status = "published"
+    session.commit()
+
+    def found(words: str) -> list[int]:
+        return [p.id for p in list_publications(session, actor=None, flt=PublicationFilter(q=words))]
+
+    assert found("victimes") == [pub.id] and found("Déclaration") == [pub.id]  # the French text
+    assert found("protect") == [pub.id]  # a prefix of a word
+    assert found("victims absent") == []  # every word must match
+    for hostile in ('"', "AND OR NOT", "title:x", "*", "NEAR(a b)", "'; DROP TABLE publications; --"):
+        assert found(hostile) == []
+    assert count(session, Publication) == 1
