@@ -9,6 +9,7 @@ from icat.blueprints.api import bp
 from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF
 from icat.meetings.schemas import WRITE_ERRORS
 from icat.publications import circulation, services
+from icat.publications.models import Publication
 from icat.publications.queries import PublicationFilter, get_publication, list_publications
 from icat.publications.schemas import (
     CirculationSchema,
@@ -73,7 +74,7 @@ def publications_create() -> Response:
 @doc("One publication with its texts, current round and answers", response=PublicationSchema, errors=(404,), etag=True)
 def publications_show(publication_id: int) -> Response:
     pub = get_publication(current_session(), publication_id, actor=current_actor())
-    return json_response(dump_publication(pub), version=pub.version)
+    return _answer(pub)
 
 
 @bp.patch("/publications/<int:publication_id>")
@@ -87,15 +88,11 @@ def publications_show(publication_id: int) -> Response:
 @requires(STAFF | FOCAL_POINTS, "edit publications")
 @transactional
 def publications_update(publication_id: int) -> Response:
-    edit = load_edit(PublicationPatchSchema())
+    edit, session, actor = load_edit(PublicationPatchSchema()), current_session(), current_actor()
     pub = services.update_publication(
-        current_session(),
-        actor=current_actor(),
-        publication_id=publication_id,
-        version=edit.version,
-        changes=edit.changes,
+        session, actor=actor, publication_id=publication_id, version=edit.version, changes=edit.changes
     )
-    return json_response(dump_publication(pub), version=pub.version)
+    return _answer(pub)
 
 
 @bp.post("/publications/<int:publication_id>/circulate")
@@ -112,7 +109,7 @@ def publications_circulate(publication_id: int) -> Response:
     data = load_json(CirculationSchema())
     data["version"] = action_version(data)
     round_ = circulation.circulate(current_session(), actor=current_actor(), publication_id=publication_id, **data)
-    return json_response(dump_publication(round_.publication), version=round_.publication.version)
+    return _answer(round_.publication)
 
 
 @bp.post("/publications/<int:publication_id>/responses")
@@ -127,7 +124,7 @@ def publications_circulate(publication_id: int) -> Response:
 def publications_respond(publication_id: int) -> Response:
     data = load_json(ResponseSchema())
     pub = circulation.respond(current_session(), actor=current_actor(), publication_id=publication_id, **data)
-    return json_response(dump_publication(pub), version=pub.version)
+    return _answer(pub)
 
 
 @bp.post("/publications/<int:publication_id>/publish")
@@ -150,8 +147,13 @@ def publications_publish(publication_id: int) -> Response:
         version=action_version(data),
         on=data["published_on"],
     )
-    return json_response(dump_publication(pub), version=pub.version)
+    return _answer(pub)
 
 
 def _has_body() -> bool:
     return bool(request.get_data())
+
+
+def _answer(pub: Publication) -> Response:
+    """One publication as JSON with its ETag."""
+    return json_response(dump_publication(pub), version=pub.version)
