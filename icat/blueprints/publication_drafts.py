@@ -17,7 +17,16 @@ from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF
 from icat.meetings.documents import content_disposition
 from icat.publications import attachments, circulation, services, texts
 from icat.publications.access import answerable_entities, get_publication, publication_to_manage
-from icat.publications.forms import AttachForm, CirculateForm, DraftForm, PublishForm, RespondForm, TextForm, choices
+from icat.publications.forms import (
+    AttachForm,
+    CirculateForm,
+    DraftForm,
+    PublishForm,
+    RespondForm,
+    TextForm,
+    WithdrawForm,
+    choices,
+)
 from icat.publications.models import Publication
 from icat.publications.queries import last_seen_text, text_versions
 from icat.publications.rules import thematic_priorities
@@ -239,6 +248,21 @@ def publish(publication_id: int) -> ResponseOrPage:
         errors="flash",
     )
     return outcome.redirect(_url(publication_id), _("Published.")) or _detail_page(publication_id, outcome.status)
+
+
+@bp.post("/<int:publication_id>/withdraw")
+@login_required
+@requires(STAFF, "withdraw publications")
+def withdraw(publication_id: int) -> ResponseOrPage:
+    form = WithdrawForm(prefix="w")
+    outcome = submit(
+        form,
+        lambda: services.withdraw(
+            current_session(), actor=current_actor(), publication_id=publication_id, note=form.note.data or ""
+        ),
+        errors="flash",
+    )
+    return outcome.redirect(_url(publication_id), _("Withdrawn.")) or _detail_page(publication_id, outcome.status)
 
 
 def _detail_page(publication_id: int, status: int) -> tuple[str, int]:

@@ -118,6 +118,14 @@ class PublishForm(FlaskForm):
     """A button: publish an adopted text today."""
 
 
+class WithdrawForm(FlaskForm):
+    """Withdraw (the secretariat): the page stays, with this note."""
+
+    note = TextAreaField(
+        _l("Why it is withdrawn"), validators=[DataRequired(), Length(max=2000), CleanText(multiline=True)]
+    )
+
+
 class AttachForm(FlaskForm):
     """The PDF of the tab's language (checked by content; the limit is shown beside it)."""
 

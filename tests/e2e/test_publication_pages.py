@@ -215,3 +215,34 @@ def test_the_round_table_and_the_diff_since_the_last_round_seen(
     diff = respond.xpath("//pre[@class='word-diff']")[0]
     assert diff.xpath("del/text()") == ["calls on", "act."]
     assert diff.xpath("ins/text()") == ["urges", "act now."]
+
+
+def test_publish_and_withdraw_buttons(client: FlaskClient, session: Session, draft: Callable, pubcast: PubCast) -> None:
+    pub = draft()
+    with clock.frozen(NOW):
+        circulation.circulate(
+            session,
+            actor=pubcast.actor(pubcast.secretariat),
+            publication_id=pub.id,
+            procedure="endorsement",
+            deadline=DEADLINE,
+            entities=["ILO"],
+        )
+        session.commit()
+        assert login(client, pubcast.secretariat.email).status_code == 302
+        early = client.post(f"/publications/{pub.id}/publish", data=form_fields(client.get("/publications"), "/logout"))
+        assert early.status_code == 409 and "can be published" in text(early)
+        circulation.respond(
+            session, actor=pubcast.actor(pubcast.lead), publication_id=pub.id, entity="ILO", decision="endorse"
+        )
+        session.commit()
+        page = client.get(f"/publications/{pub.id}")
+        assert client.post(f"/publications/{pub.id}/publish", data=form_fields(page, "/publish")).status_code == 302
+        page = client.get(f"/publications/{pub.id}")
+        empty = client.post(f"/publications/{pub.id}/withdraw", data=form_fields(page, "/withdraw") | {"w-note": ""})
+        assert empty.status_code == 422 and count(session, Publication, Publication.status == "withdrawn") == 0
+        done = client.post(
+            f"/publications/{pub.id}/withdraw", data=form_fields(page, "/withdraw") | {"w-note": "Replaced."}
+        )
+    assert done.status_code == 302 and count(session, Publication, Publication.status == "withdrawn") == 1
+    assert "Replaced." in text(client.get(f"/publications/{pub.id}"))
