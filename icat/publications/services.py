@@ -108,9 +108,9 @@ def update_publication(
 
     ``changes`` may hold fields (kind, lead_entities, number, year, tags) and texts (title,
     body, text_state for the authoritative language; translations). A changed authoritative
-    text during an open round voids it. Raises Forbidden, NotFound, ValidationError,
-    StaleVersion, Conflict (published or withdrawn; number taken). Emits PublicationUpdated,
-    PublicationTextSaved, CirculationRoundClosed (voided).
+    text during an open round voids it; after adoption it returns the text to draft. Raises
+    Forbidden, NotFound, ValidationError, StaleVersion, Conflict (published or withdrawn;
+    number taken). Emits PublicationUpdated, PublicationTextSaved, CirculationRoundClosed (voided).
     """
     pub = publication_to_manage(session, publication_id, actor, "edit publications")
     edits.check_version(pub, version, label=f"Publication {publication_id}")
@@ -122,6 +122,8 @@ def update_publication(
     changed_texts = _apply_texts(session, pub, actor, changes)
     if texts.content_hash(*_current_text(pub)) != before:
         circulation.void_open_round(session, pub, actor=actor)
+        if pub.status == "adopted":
+            pub.status = "draft"  # what was adopted is no longer the text: circulate it again
     if diff or changed_texts:
         pub.updated_at = clock.now()
         session.flush()
@@ -180,12 +182,13 @@ def cosigners(pub: Publication) -> list[str]:
 
 
 def _approved(pub: Publication) -> bool:
-    """Adopted, and for briefs and papers endorsed by every lead entity in that round."""
-    if pub.status != "adopted":
+    """Adopted as the text now stands, and for briefs and papers endorsed by every lead entity
+    in that round."""
+    round_ = next((r for r in reversed(pub.rounds) if r.status == "adopted"), None)
+    if pub.status != "adopted" or round_ is None or round_.version_hash != texts.content_hash(*_current_text(pub)):
         return False
     if pub.kind in ADOPTED_KINDS:
         return True
-    round_ = next(r for r in reversed(pub.rounds) if r.status == "adopted")
     endorsed = {r.entity_id for r in round_.responses if r.decision == "endorse" and not r.voided}
     return {e.id for e in pub.leads} <= endorsed
 

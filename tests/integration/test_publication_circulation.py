@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from icat.core import clock
 from icat.core.errors import Conflict, Forbidden, ValidationError
 from icat.core.outbox import OutboxEvent
-from icat.notifications.models import Delivery
 from icat.publications import circulation, services
 from icat.publications.models import CirculationRound, Publication, RoundResponse
 from icat.scheduler import JOBS, deliver_due, relay_outbox, run_job
@@ -219,41 +218,6 @@ def test_editing_the_text_voids_the_rounds_answers_and_keeps_the_round(
     assert pub.rounds[1].responses == []
 
 
-def test_reminders_are_planned_for_the_silent_entities_only(
-    app: Flask, session: Session, draft: Callable, pubcast: PubCast
-) -> None:
-    pub = draft()
-    _circulate(session, pub, pubcast, "silence")
-    tick(app, NOW)
-    pending = lambda: sorted(  # noqa: E731
-        (d.user_id, d.params["offset"])
-        for d in session.scalars(sa.select(Delivery).where(Delivery.status == "pending"))
-    )
-    people = sorted(u.id for u in (pubcast.lead, pubcast.iom, pubcast.unhcr))
-    session.expire_all()
-    assert pending() == sorted((uid, off) for uid in people for off in ("P1D", "P7D"))
-    due = session.scalars(sa.select(Delivery.due_at).where(Delivery.user_id == pubcast.iom.id)).all()
-    assert sorted(due) == [DEADLINE - timedelta(days=7), DEADLINE - timedelta(days=1)]
-    _answer(session, pub, pubcast, pubcast.iom, "IOM", "endorse", at=NOW + timedelta(hours=1))
-    tick(app, NOW + timedelta(hours=1))
-    session.expire_all()
-    assert {uid for uid, _ in pending()} == {pubcast.lead.id, pubcast.unhcr.id}
-    assert count(session, Delivery, Delivery.user_id == pubcast.iom.id, Delivery.status == "cancelled") == 2
-
-
-def test_no_reminder_is_planned_once_its_moment_has_passed(
-    app: Flask, session: Session, draft: Callable, pubcast: PubCast
-) -> None:
-    pub = draft()
-    with clock.frozen(NOW):
-        circulation.circulate(session, actor=pubcast.actor(pubcast.secretariat), publication_id=pub.id,
-                              procedure="silence", deadline=NOW + timedelta(days=3), entities=["IOM"])  # fmt: skip
-        session.commit()
-    tick(app, NOW)
-    session.expire_all()
-    assert [d.params["offset"] for d in session.scalars(sa.select(Delivery))] == ["P1D"]
-
-
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -298,3 +262,26 @@ def test_a_brief_is_published_only_once_its_leads_approved(session: Session, dra
         services.publish(session, actor=pubcast.actor(pubcast.lead), publication_id=pub.id)
     session.rollback()
     assert _reload(session, pub).status == "adopted"
+
+
+def test_an_adopted_text_edited_goes_back_to_draft_but_translations_may_follow(
+    session: Session, draft: Callable, pubcast: PubCast
+) -> None:
+    pub = draft()
+    _circulate(session, pub, pubcast, "endorsement", entities=["ILO"])
+    _answer(session, pub, pubcast, pubcast.lead, "ILO", "endorse")
+    actor = pubcast.actor(pubcast.secretariat)
+    pub = _reload(session, pub)
+    fr = {"translations": {"fr": {"title": "Déclaration", "body": "Texte", "state": "final"}}}
+    services.update_publication(session, actor=actor, publication_id=pub.id, version=pub.version, changes=fr)
+    session.commit()
+    pub = _reload(session, pub)
+    assert pub.status == "adopted"  # translations are made after adoption
+    services.update_publication(
+        session, actor=actor, publication_id=pub.id, version=pub.version, changes={"body": "Other."}
+    )
+    session.commit()
+    pub = _reload(session, pub)
+    assert pub.status == "draft" and pub.rounds[0].status == "adopted"  # the history keeps the round
+    with clock.frozen(NOW), pytest.raises(Conflict):
+        services.publish(session, actor=actor, publication_id=pub.id)
