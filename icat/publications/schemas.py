@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from icat.core.fields import Text
 from icat.publications import texts
 from icat.publications.models import DECISIONS, PROCEDURES, PUBLICATION_KINDS, PUBLICATION_STATUSES, TEXT_STATES
+from icat.publications.rules import thematic_priorities
 from icat.publications.services import cosigners
 from icat.registry.models import UN_LANGUAGES
 
@@ -103,7 +104,7 @@ class PublicationListArgsSchema(Schema):
 
     kind = fields.String(validate=validate.OneOf(PUBLICATION_KINDS))
     year = fields.Integer(validate=validate.Range(1900, 2200))
-    theme = fields.String(validate=validate.Length(1, 40))
+    theme = fields.String(validate=validate.OneOf(tuple(thematic_priorities())))
     language = fields.String(validate=LANGUAGE)
     entity = fields.String(validate=validate.Length(1, 20))
     q = Text(validate=validate.Length(1, 200))
@@ -121,7 +122,7 @@ class FeedArgsSchema(Schema):
 
     lang = fields.String(validate=LANGUAGE)
     kind = fields.String(validate=validate.OneOf(PUBLICATION_KINDS))
-    theme = fields.String(validate=validate.Length(1, 40))
+    theme = fields.String(validate=validate.OneOf(tuple(thematic_priorities())))
 
 
 class PublicationListSchema(Schema):

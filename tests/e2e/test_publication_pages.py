@@ -70,6 +70,7 @@ def test_the_reference_record_is_in_the_public_index(
     assert "Trafficking in Persons and Refugee Status" in found and "Gender Dimensions" not in found
     assert "Annual Report 2022" in text(client.get("/publications?year=2023"))
     assert client.get("/publications?kind=poem").status_code == 422
+    assert client.get("/publications?theme=%25").status_code == 422  # themes are the reference data's keys
 
 
 def test_a_published_page_per_language_with_cosigners(
