@@ -26,12 +26,15 @@ from icat.notifications.handlers import (
     notify_meeting_proposed,
     notify_proposal_confirmed,
     notify_proposal_declined,
+    notify_round_outcome,
     notify_session_change,
     notify_term_missing,
     notify_term_started,
     replan_reminders,
+    replan_round_reminders,
     send_invitations,
 )
+from icat.publications.events import CirculationRoundClosed, PublicationCirculated, PublicationResponseRecorded
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
 
@@ -54,4 +57,8 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingProposed: [notify_meeting_proposed],
     MeetingConfirmed: [notify_proposal_confirmed],
     MeetingDeclined: [notify_proposal_declined],
+    # Circulation rounds: reminders for the silent entities, the outcome for the leads.
+    PublicationCirculated: [replan_round_reminders],
+    PublicationResponseRecorded: [replan_round_reminders],
+    CirculationRoundClosed: [notify_round_outcome],
 }

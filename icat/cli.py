@@ -20,6 +20,7 @@ from icat.extensions import db
 from icat.meetings import reference as meeting_history
 from icat.observances import services as observances
 from icat.observances.reference import reference_observances
+from icat.publications import reference as publication_history
 from icat.registry import services as registry
 from icat.registry.reference import load_reference, reference_entities
 from icat.rotation import services as rotation
@@ -49,6 +50,9 @@ def seed() -> None:
     with unit_of_work(db.session):
         added, kept, skipped = meeting_history.seed_history(db.session, actor=SYSTEM, data=load_reference())
     click.echo(f"Past meetings: {added} added, {kept} already present, {skipped} without a date skipped.")
+    with unit_of_work(db.session):
+        added, kept, skipped = publication_history.seed_history(db.session, actor=SYSTEM, data=load_reference())
+    click.echo(f"Publications: {added} added, {kept} already present, {skipped} without a title skipped.")
 
 
 @icat_cli.command("create-user")

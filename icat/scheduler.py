@@ -26,6 +26,7 @@ from icat.notifications import dispatch
 from icat.notifications import jobs as notification_jobs
 from icat.notifications.compose import MailSettings, renderer
 from icat.notifications.transport import mailer_from_config
+from icat.publications import jobs as publication_jobs
 from icat.rotation import jobs as rotation_jobs
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,14 @@ def deliver_due(app: Flask) -> dispatch.DispatchStats:
     return stats
 
 
+def close_rounds(app: Flask) -> list[str]:
+    """Job: close the circulation rounds whose deadline has come, each exactly once."""
+    done = publication_jobs.close_due_rounds(session_factory())
+    if done:
+        log.info("rounds: %s", "; ".join(done))
+    return done
+
+
 @dataclass(frozen=True)
 class Job:
     """A fixed poller: ``func(app)`` every ``seconds`` (``None``: the poll setting)."""
@@ -96,10 +105,11 @@ class Job:
     seconds: int | None = None
 
 
-# In this order `worker --once` relays what the daily duties recorded, then sends what the
+# In this order `worker --once` relays what the daily duties and closed rounds recorded, then sends what the
 # relay's handlers planned.
 JOBS: tuple[Job, ...] = (
     Job(id="daily", func=daily_duties, seconds=3600),
+    Job(id="rounds", func=close_rounds, seconds=60),
     Job(id="relay", func=relay_outbox),
     Job(id="deliver", func=deliver_due),
 )

@@ -256,4 +256,5 @@ def smtp(free_port: int) -> Iterator[Any]:
 
 
 from tests.support.proposals import cast  # noqa: E402,F401  (fixture: who proposes meetings, who decides)
+from tests.support.publications import draft, pubcast  # noqa: E402,F401  (fixtures: the publication tests' cast)
 from tests.support.workers import start_worker  # noqa: E402,F401  (fixture: real worker processes)

@@ -44,6 +44,7 @@ AREAS = {
     "observances": "observance",
     "accounts": "user",
     "notifications": "delivery",
+    "publications": "publication",
 }
 
 

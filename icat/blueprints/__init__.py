@@ -18,6 +18,8 @@ def register_blueprints(app: Flask) -> None:
         meetings,
         notifications,
         observances,
+        publication_drafts,
+        publications,
         registry,
         rotation,
     )
@@ -37,6 +39,8 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         feed_tokens,
         observances,
+        publications,
+        publication_drafts,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

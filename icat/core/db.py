@@ -54,6 +54,15 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
+# SQLite full-text indexes (FTS5 virtual tables, kept by triggers in their migration) are not
+# models: autogenerate and the models-match-migrations test leave them and their shadow tables out.
+SEARCH_INDEX_SUFFIX = "_fts"
+
+
+def is_model_object(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name`` hook: False for the full-text index tables."""
+    return not (type_ == "table" and name is not None and SEARCH_INDEX_SUFFIX in name)
+
 
 class Base(DeclarativeBase):
     """Base of every model."""

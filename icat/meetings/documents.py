@@ -7,7 +7,6 @@ transaction that later rolls back is an unreferenced duplicate, never a wrong do
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from werkzeug.utils import secure_filename
 from icat.core import clock, outbox
 from icat.core.actor import Actor
 from icat.core.errors import Message, NotFound, ValidationError
+from icat.core.files import store_by_hash
 from icat.core.permissions import STAFF, require_role
 from icat.meetings import rules
 from icat.meetings.access import get_meeting
@@ -171,12 +171,7 @@ def attach_document(
     if errors:
         raise ValidationError(_l("The document was refused."), fields=errors, rule="documents.refused")
     kind = PurePath(filename).suffix.lower().lstrip(".")
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"documents/{digest[:2]}/{digest}.{kind}"
-    target = storage_root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        target.write_bytes(content)
+    digest, relative = store_by_hash(storage_root, "documents", content, kind)
     document = Document(
         filename=filename,
         content_type=TYPES[kind],

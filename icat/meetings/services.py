@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -25,6 +24,7 @@ from icat.meetings.events import MeetingCancelled, MeetingRescheduled, MeetingSc
 from icat.meetings.models import Meeting
 from icat.meetings.recurrence import series_end
 from icat.registry.models import Entity
+from icat.registry.queries import entities_named
 
 MEETING_EDITABLE = (
     "title",
@@ -55,12 +55,7 @@ def iso(value: datetime) -> str:
 
 def resolve_invitees(session: Session, acronyms: Iterable[str], errors: rules.Errors) -> list[Entity]:
     """The entities named by ``acronyms`` (exact); each unknown one is added to ``errors``."""
-    wanted = list(dict.fromkeys(acronyms))
-    found = {e.acronym: e for e in session.scalars(sa.select(Entity).where(Entity.acronym.in_(wanted)))}
-    for acronym in wanted:
-        if acronym not in found:
-            errors.setdefault("invitees", []).append(_l("Unknown entity: %(acronym)s.", acronym=acronym))
-    return [found[a] for a in wanted if a in found]
+    return entities_named(session, acronyms, errors, field="invitees")
 
 
 def _in_utc(fields: dict[str, Any]) -> dict[str, Any]:

@@ -53,6 +53,8 @@ def _subject(row: ClaimedDelivery) -> str:
         "meeting_updated": _("Updated: %(title)s", title=title),
         "occurrence_moved": _("Session moved: %(title)s", title=title),
         "occurrence_cancelled": _("Session cancelled: %(title)s", title=title),
+        "publication_reminder": _("Your answer is awaited: %(title)s", title=title),
+        "publication_outcome": _("Circulation closed: %(title)s", title=title),
     }
     return subjects.get(row.kind) or _("Reminder: %(title)s", title=title)
 
@@ -136,6 +138,10 @@ def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str
         context["link"] = f"{base_url}/observances/{params['observance']}"
         context["step_label"] = STEP_LABELS.get(params["step"], params["step"])
         context["day"] = format_date(date.fromisoformat(params["day"]), "long", locale=locale)
+    if "publication_id" in params:
+        context["link"] = f"{base_url}/publications/{params['publication_id']}/respond"
+        context["deadline_yours"] = _when(params["deadline"], zone, locale)
+        context["your_zone"] = zone
     if "starts_at" in params:
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)

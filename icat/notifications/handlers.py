@@ -21,6 +21,8 @@ from icat.meetings.events import (
 from icat.notifications.invitations import plan_invitations, plan_session_notices, retire_invitations
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
+from icat.notifications.publication_reminders import plan_outcome_notices, replan_round
+from icat.publications.events import CirculationRoundClosed
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
 
@@ -104,3 +106,23 @@ def notify_term_missing(session: Session, event: ChairTermMissing) -> None:
     """The secretariat and admins are told a year is near and nobody is recorded to chair it."""
     params = {"year": event.year, "days_before": event.days_before}
     _notice(session, _active(session, User.role.in_(sorted(STAFF))), "chair_term_missing", params)
+
+
+# Publications: a round's reminders follow its answers; its outcome reaches the leads.
+
+
+class AboutAPublication(Protocol):
+    publication_id: int
+
+
+def replan_round_reminders(session: Session, event: AboutAPublication) -> None:
+    """A round opened, was answered or closed: reminders only for the silent entities."""
+    replan_round(session, event.publication_id, since=outbox.event_time())
+
+
+def notify_round_outcome(session: Session, event: CirculationRoundClosed) -> None:
+    """Pending reminders of the round are cancelled; the lead entities' focal points are told
+    the outcome (and who objected). A voided round needs no notice: its editor knows."""
+    replan_round(session, event.publication_id, since=outbox.event_time())
+    if event.outcome != "voided":
+        plan_outcome_notices(session, event.publication_id, event.round_id, event.outcome, event.objectors)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from icat.core.errors import NotFound
+from icat.core.errors import Message, NotFound
 from icat.registry.models import Entity
 
 
@@ -48,3 +48,16 @@ def get_entity(session: Session, acronym: str) -> Entity:
 
 def coordinator(session: Session) -> Entity | None:
     return session.scalar(sa.select(Entity).where(Entity.is_coordinator.is_(True)))
+
+
+def entities_named(
+    session: Session, acronyms: Iterable[str], errors: dict[str, list[Message]], *, field: str
+) -> list[Entity]:
+    """The entities named by ``acronyms`` (exact, first mention kept, in the order given);
+    each unknown acronym is added to ``errors[field]``."""
+    wanted = list(dict.fromkeys(acronyms))
+    found = {e.acronym: e for e in session.scalars(sa.select(Entity).where(Entity.acronym.in_(wanted)))}
+    for acronym in wanted:
+        if acronym not in found:
+            errors.setdefault(field, []).append(_l("Unknown entity: %(acronym)s.", acronym=acronym))
+    return [found[a] for a in wanted if a in found]

@@ -13,6 +13,15 @@ from flask_babel import gettext as _
 
 from icat.core.errors import NotFound
 from icat.meetings.forms import MEETING_KIND_LABELS, RESPONSE_LABELS, VISIBILITY_LABELS
+from icat.publications.forms import (
+    DECISION_LABELS,
+    LANGUAGE_LABELS,
+    PROCEDURE_LABELS,
+    PUBLICATION_KIND_LABELS,
+    PUBLICATION_STATUS_LABELS,
+    ROUND_STATUS_LABELS,
+    TEXT_STATE_LABELS,
+)
 
 # What converting a stored time can raise: OverflowError near year 1 or 9999, and
 # ZoneInfoNotFoundError (a KeyError) or ValueError for a zone name tzdata does not know.
@@ -87,6 +96,13 @@ def register_filters(app: Flask) -> None:
             "meeting_kind_label": lambda code: MEETING_KIND_LABELS.get(code, code),
             "visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
             "response_label": lambda code: RESPONSE_LABELS.get(code, code),
+            "publication_kind_label": lambda code: PUBLICATION_KIND_LABELS.get(code, code),
+            "publication_status_label": lambda code: PUBLICATION_STATUS_LABELS.get(code, code),
+            "language_label": lambda code: LANGUAGE_LABELS.get(code, code),
+            "text_state_label": lambda code: TEXT_STATE_LABELS.get(code, code),
+            "decision_label": lambda code: DECISION_LABELS.get(code, code),
+            "procedure_label": lambda code: PROCEDURE_LABELS.get(code, code),
+            "round_status_label": lambda code: ROUND_STATUS_LABELS.get(code, code),
         }
 
 

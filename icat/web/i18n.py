@@ -45,6 +45,7 @@ ACTIVITY_AREA_LABELS = {
     "observances": _l("Observances"),
     "accounts": _l("Accounts"),
     "notifications": _l("Deliveries"),
+    "publications": _l("Publications"),
 }
 EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from icat.notifications.models import Notice
 from icat.observances.labels import STEP_LABELS
+from icat.publications.forms import ROUND_STATUS_LABELS
 from icat.web.formatting import in_zone, viewer_zone
 
 
@@ -167,6 +168,32 @@ def _campaign(p: dict[str, Any]) -> tuple[str, str, str | None]:
     )
 
 
+def _publication(p: dict[str, Any]) -> str | None:
+    publication_id = p.get("publication_id")
+    return url_for("publications.detail", publication_id=publication_id) if publication_id else None
+
+
+def _publication_reminder(p: dict[str, Any]) -> tuple[str, str, str | None]:
+    return (
+        _("Your answer is awaited: %(title)s", title=p["title"]),
+        _("Your entity has not yet answered the circulation of: %(title)s.", title=p["title"]),
+        url_for("publication_drafts.respond", publication_id=p["publication_id"]),
+    )
+
+
+def _publication_outcome(p: dict[str, Any]) -> tuple[str, str, str | None]:
+    outcome = str(ROUND_STATUS_LABELS.get(p["outcome"], p["outcome"]))
+    sentence = _(
+        "Round %(round)s of the circulation of “%(title)s” is closed: %(outcome)s.",
+        round=p["round"],
+        title=p["title"],
+        outcome=outcome,
+    )
+    if p.get("objectors"):
+        sentence += " " + _("Objected: %(entities)s", entities=", ".join(p["objectors"]))
+    return _("Circulation closed: %(title)s", title=p["title"]), sentence, _publication(p)
+
+
 PRESENTERS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str | None]]] = {
     "entity_updated": _entity,
     "chair_term_started": _term_started,
@@ -181,6 +208,8 @@ PRESENTERS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str | None]]] =
     "occurrence_moved": _session_moved,
     "occurrence_cancelled": _session_cancelled,
     "campaign_step": _campaign,
+    "publication_reminder": _publication_reminder,
+    "publication_outcome": _publication_outcome,
 }
 
 
@@ -203,6 +232,7 @@ SUBJECT_PAGES: dict[str, Callable[[str], str]] = {
     "chair-term": lambda key: url_for("rotation.index", _anchor=f"year-{key}"),
     "observance": lambda key: url_for("observances.detail", slug=key),
     "delivery": lambda key: url_for("notifications.problems"),
+    "publication": lambda key: url_for("publications.detail", publication_id=int(key)),
 }
 
 

@@ -27,6 +27,8 @@ def test_seed_twice_loads_31_entities_once(runner, session: Session) -> None:
     assert first.exit_code == 0 and "31 entities added" in first.output
     assert second.exit_code == 0 and "0 entities added, 31 already present" in second.output
     assert count(session, Entity) == 31
+    assert "Publications: 38 added, 0 already present, 2 without a title skipped." in first.output
+    assert "Publications: 0 added, 38 already present" in second.output
 
 
 def test_create_user_and_token_then_use_the_token(runner, client: FlaskClient, session: Session) -> None:

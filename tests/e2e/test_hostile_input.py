@@ -37,6 +37,11 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
         f"/meetings/{HUGE}",
         f"/api/v1/meetings/{2**63}",
         f"/api/v1/meetings/{2**31}",
+        f"/api/v1/publications/{HUGE}",
+        f"/api/v1/publications/{2**63}",
+        f"/publications/{HUGE}",
+        f"/publications/{HUGE}/history",
+        f"/publications/{HUGE}/files/en.pdf",
     ],
 )
 def test_ids_beyond_64_bits_name_no_row(client: FlaskClient, bearer, path: str) -> None:
@@ -49,7 +54,7 @@ def test_the_largest_id_is_just_not_found(client: FlaskClient, bearer) -> None:
 
 
 @pytest.mark.parametrize("cursor", ["x", "eyJ9", "W3t9LDFd", "IjEyMyI", "bnVsbA", "e30.abc"])
-@pytest.mark.parametrize("path", ["/api/v1/meetings", "/api/v1/entities", "/api/v1/events"])
+@pytest.mark.parametrize("path", ["/api/v1/meetings", "/api/v1/entities", "/api/v1/events", "/api/v1/publications"])
 def test_a_forged_or_malformed_cursor_is_a_bad_request(
     client: FlaskClient, bearer, seeded, path: str, cursor: str
 ) -> None:

@@ -20,6 +20,7 @@ from icat.blueprints.api import (  # noqa: E402,F401
     meetings,
     observances,
     openapi,
+    publications,
     reminders,
     rotation,
     tokens,
