@@ -1,0 +1,46 @@
+"""Reading plans: the list a caller may see, and the filters of the plan page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from icat.core.actor import Actor
+from icat.workplan.access import visible_plans
+from icat.workplan.models import Activity, Workplan
+
+
+def list_plans(session: Session, *, actor: Actor | None) -> Sequence[Workplan]:
+    """Plans ``actor`` may see (adopted ones for everyone, drafts when signed in), newest period first."""
+    query = sa.select(Workplan).where(visible_plans(actor)).order_by(Workplan.start_year.desc(), Workplan.id)
+    return session.scalars(query).all()
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """The plan page's filters; None means "any"."""
+
+    entity: str | None = None
+    pillar: str | None = None
+    status: str | None = None
+    rating: str | None = None
+    period: int | None = None
+
+    def keeps(self, activity: Activity, period: int) -> bool:
+        if self.entity and self.entity not in activity.lead_entities + activity.co_lead_entities:
+            return False
+        if self.pillar and activity.pillar != self.pillar:
+            return False
+        if self.status and activity.status != self.status:
+            return False
+        if self.rating:
+            rating = activity.rating_for(period)
+            return (rating.rag if rating else "unrated") == self.rating
+        return True
+
+
+def filtered(plan: Workplan, flt: ActivityFilter, period: int) -> list[Activity]:
+    return [a for a in plan.activities if flt.keeps(a, period)]
