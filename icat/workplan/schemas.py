@@ -152,3 +152,26 @@ def dump_plan(plan: Any, *, detail: bool = True) -> dict[str, Any]:
     body = WorkplanSchema(exclude=("activities",)).dump(plan) | status
     body["activities"] = [dump_activity(a) for a in plan.activities]
     return body
+
+
+class ImportJsonSchema(Schema):
+    """A JSON import: the ``activities`` of an export (or written by hand), each row checked."""
+
+    activities = fields.List(fields.Dict(), required=True, validate=validate.Length(max=2000))
+
+
+class ExportArgsSchema(PeriodArgsSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Bodies that are not only JSON, for the routes' API descriptions (icat.web.api_doc).
+IMPORT_BODY = {
+    "text/csv": {"schema": {"type": "string", "description": "header row first; see the import's columns"}},
+    "application/json": {"schema": {"type": "object", "properties": {"activities": {"type": "array"}}}},
+}
+EXPORT_FILES = {
+    "application/json": {"schema": {"type": "object"}},
+    "text/csv": {"schema": {"type": "string"}},
+    XLSX: {"schema": {"type": "string", "format": "binary"}},
+}

@@ -4,8 +4,6 @@ the database read back after each refusal."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -14,40 +12,10 @@ from icat.core.outbox import OutboxEvent
 from icat.workplan.models import Activity, Workplan
 from tests.conftest import count
 from tests.e2e.test_api_entities import assert_error
-
-API = "/api/v1/workplans"
-PLAN = {"title": "ICAT workplan 2026–2030", "start_year": 2026, "end_year": 2030}
-ACTIVITY = {
-    "title": "Issue brief on technology",
-    "pillar": "prevention",
-    "lead_entities": ["UNODC"],
-    "co_lead_entities": ["IPU"],
-    "starts_on": "2026-02-01",
-    "ends_on": "2026-11-30",
-    "milestones": [{"title": "Draft circulated", "due_on": "2026-06-01"}],
-}
+from tests.support.workplans import ACTIVITY, API, PLAN, new_activity, new_plan
 
 
-@pytest.fixture
-def entities(make_entity) -> None:
-    make_entity(acronym="UNODC")
-    make_entity(acronym="ILO")
-    make_entity(acronym="IPU", kind="partner", category="intergovernmental_organization")
-
-
-def new_plan(client: FlaskClient, headers: dict[str, str], **over: Any) -> dict[str, Any]:
-    response = client.post(API, json=PLAN | over, headers=headers)
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def new_activity(client: FlaskClient, headers: dict[str, str], plan_id: int, **over: Any) -> dict[str, Any]:
-    response = client.post(f"{API}/{plan_id}/activities", json=ACTIVITY | over, headers=headers)
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return response.get_json()
-
-
-def test_drafts_for_the_signed_in_adopted_plans_for_everyone(client: FlaskClient, bearer, entities) -> None:
+def test_drafts_for_the_signed_in_adopted_plans_for_everyone(client: FlaskClient, bearer, plan_entities) -> None:
     sec = bearer("secretariat")
     plan = new_plan(client, sec)
     assert plan["status"] == "draft" and plan["version"] == 1
@@ -62,7 +30,7 @@ def test_drafts_for_the_signed_in_adopted_plans_for_everyone(client: FlaskClient
     assert [p["id"] for p in client.get(API).get_json()["items"]] == [plan["id"]]
 
 
-def test_add_and_patch_an_activity_with_etags(client: FlaskClient, bearer, entities, session: Session) -> None:
+def test_add_and_patch_an_activity_with_etags(client: FlaskClient, bearer, plan_entities, session: Session) -> None:
     sec = bearer("secretariat")
     plan = new_plan(client, sec)
     body = new_activity(client, sec, plan["id"])
@@ -79,7 +47,9 @@ def test_add_and_patch_an_activity_with_etags(client: FlaskClient, bearer, entit
     assert session.get(Activity, body["id"]).progress == 30
 
 
-def test_focal_points_of_leads_rate_others_get_403(client: FlaskClient, bearer, entities, session: Session) -> None:
+def test_focal_points_of_leads_rate_others_get_403(
+    client: FlaskClient, bearer, plan_entities, session: Session
+) -> None:
     sec = bearer("secretariat")
     plan = new_plan(client, sec)
     body = new_activity(client, sec, plan["id"])
@@ -114,7 +84,7 @@ BAD = [
 
 @pytest.mark.parametrize(("over", "field"), BAD, ids=[f for _, f in BAD])
 def test_bad_activities_answer_422_naming_the_field(
-    client: FlaskClient, bearer, entities, session: Session, over, field
+    client: FlaskClient, bearer, plan_entities, session: Session, over, field
 ) -> None:
     sec = bearer("secretariat")
     plan = new_plan(client, sec)
@@ -140,7 +110,7 @@ def test_bad_plans(client: FlaskClient, bearer, session: Session) -> None:
     assert count(session, Workplan) == 0
 
 
-def test_outcomes(client: FlaskClient, bearer, entities) -> None:
+def test_outcomes(client: FlaskClient, bearer, plan_entities) -> None:
     sec = bearer("secretariat")
     plan = new_plan(client, sec)
     ok = client.post(

@@ -10,14 +10,19 @@ from icat.blueprints.api import bp
 from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
-from icat.web.http import current_session, json_response, load_edit, load_json, transactional
-from icat.workplan import activities, services
+from icat.web.http import current_session, json_response, load_args, load_edit, load_json, transactional
+from icat.web.workplan_files import download, import_rows
+from icat.workplan import activities, importing, services
 from icat.workplan.access import get_activity, get_plan
 from icat.workplan.queries import list_plans
 from icat.workplan.schemas import (
+    EXPORT_FILES,
+    IMPORT_BODY,
     ActivityFieldsSchema,
     ActivityPatchSchema,
     ActivitySchema,
+    ExportArgsSchema,
+    ImportResultSchema,
     OutcomeSchema,
     WorkplanFieldsSchema,
     WorkplanListSchema,
@@ -138,3 +143,35 @@ def activities_update(activity_id: int) -> Response:
         current_session(), actor=current_actor(), activity_id=activity_id, version=edit.version, changes=edit.changes
     )
     return json_response(dump_activity(activity), version=activity.version)
+
+
+@bp.post("/workplans/<int:plan_id>/activities/import")
+@doc(
+    "Import activities from CSV or JSON (secretariat): every row checked, any bad row → 422 naming "
+    "row and column, nothing imported",
+    body=IMPORT_BODY,
+    response=ImportResultSchema,
+    status=201,
+    errors=(400, *PLAN_WRITE_ERRORS),
+)
+@requires(STAFF, "import workplan activities")
+@transactional
+def workplans_import(plan_id: int) -> Response:
+    rows, first = import_rows()
+    added = importing.import_activities(
+        current_session(), actor=current_actor(), plan_id=plan_id, rows=rows, first_row=first
+    )
+    return json_response({"imported": len(added), "items": [dump_activity(a) for a in added]}, 201)
+
+
+@bp.get("/workplans/<int:plan_id>/export")
+@doc(
+    "The plan for a reporting period as JSON, CSV or .xlsx",
+    query=ExportArgsSchema,
+    response=EXPORT_FILES,
+    errors=(404,),
+)
+def workplans_export(plan_id: int) -> Response:
+    args = load_args(ExportArgsSchema())
+    plan = get_plan(current_session(), plan_id, actor=current_actor())
+    return download(plan, args["format"], args.get("period"))
