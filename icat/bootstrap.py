@@ -28,10 +28,13 @@ from icat.notifications.handlers import (
     notify_proposal_declined,
     notify_term_missing,
     notify_term_started,
+    plan_adopted_reminders,
+    replan_milestone_reminders,
     replan_reminders,
 )
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
+from icat.workplan.events import ActivityAdded, ActivityUpdated, WorkplanAdopted
 
 EVENT_HANDLERS: HandlerTable = {
     EntityUpdated: [notify_focal_points_of_entity_change],
@@ -51,4 +54,8 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingProposed: [notify_meeting_proposed],
     MeetingConfirmed: [notify_proposal_confirmed],
     MeetingDeclined: [notify_proposal_declined],
+    # Workplan milestones remind the lead entities' focal points, once the plan is adopted.
+    WorkplanAdopted: [plan_adopted_reminders],
+    ActivityAdded: [replan_milestone_reminders],
+    ActivityUpdated: [replan_milestone_reminders],
 }

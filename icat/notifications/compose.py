@@ -49,6 +49,10 @@ def _subject(row: ClaimedDelivery) -> str:
         return _("%(name)s %(year)s: %(step)s", name=row.params["name"], year=row.params["year"], step=step)
     if row.kind == "meeting_cancelled":
         return _("Cancelled: %(title)s", title=title)
+    if row.kind == "milestone_reminder":
+        return _("Milestone due in %(days)s days: %(title)s", days=row.params["days_before"], title=title)
+    if row.kind == "rating_request":
+        return _("Rate your activities for %(period)s: %(title)s", period=row.params["period"], title=title)
     return _("Reminder: %(title)s", title=title)
 
 
@@ -102,6 +106,10 @@ def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str
         context["link"] = f"{base_url}/observances/{params['observance']}"
         context["step_label"] = STEP_LABELS.get(params["step"], params["step"])
         context["day"] = format_date(date.fromisoformat(params["day"]), "long", locale=locale)
+    if "workplan_id" in params:
+        context["link"] = f"{base_url}/workplans/{params['workplan_id']}"
+    if "due_on" in params:
+        context["due"] = format_date(date.fromisoformat(params["due_on"]), "long", locale=locale)
     if "starts_at" in params:
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)

@@ -11,10 +11,12 @@ from icat.accounts.models import User
 from icat.core import clock, outbox
 from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings.events import MeetingCancelled, MeetingConfirmed, MeetingDeclined, MeetingProposed
+from icat.notifications.milestones import replan_activity, replan_plan
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
+from icat.workplan.events import WorkplanAdopted
 
 
 def notify_focal_points_of_entity_change(session: Session, event: EntityUpdated) -> None:
@@ -34,6 +36,20 @@ class AboutAMeeting(Protocol):
 def replan_reminders(session: Session, event: AboutAMeeting) -> None:
     """Any change to a meeting (time, invitees, offsets, followers, occurrences): re-plan."""
     replan_meeting(session, event.meeting_id, since=outbox.event_time())
+
+
+class AboutAnActivity(Protocol):
+    activity_id: int
+
+
+def replan_milestone_reminders(session: Session, event: AboutAnActivity) -> None:
+    """An activity was added or changed (milestones, dates, leads, status): re-plan its reminders."""
+    replan_activity(session, event.activity_id, since=outbox.event_time())
+
+
+def plan_adopted_reminders(session: Session, event: WorkplanAdopted) -> None:
+    """A plan was adopted: its milestones start reminding (drafts do not)."""
+    replan_plan(session, event.workplan_id, since=outbox.event_time())
 
 
 def notify_cancellation(session: Session, event: MeetingCancelled) -> None:

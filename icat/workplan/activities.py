@@ -180,7 +180,9 @@ def _set_milestones(activity: Activity, items: list[dict[str, Any]]) -> None:
     by_id = {m.id: m for m in activity.milestones}
     kept = []
     for item in items:
-        row = by_id.get(item.get("id")) or Milestone(updated_at=clock.now())
+        row = by_id.get(item.get("id")) or Milestone(revision=1, updated_at=clock.now())
+        if row.due_on is not None and row.due_on != item["due_on"]:
+            row.revision += 1
         if (row.title, row.due_on, row.done) != (item["title"], item["due_on"], bool(item.get("done"))):
             row.title, row.due_on, row.done, row.updated_at = (
                 item["title"],

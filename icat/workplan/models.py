@@ -176,6 +176,9 @@ class Milestone(Base):
     title: Mapped[str] = mapped_column(sa.String(300))
     due_on: Mapped[date] = mapped_column(index=True)
     done: Mapped[bool] = mapped_column(default=False)
+    # Raised each time ``due_on`` moves: part of its reminders' keys, so a date moved away and
+    # back again gets new reminders rather than finding its old (cancelled) keys taken.
+    revision: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime]
 
 

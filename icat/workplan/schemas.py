@@ -175,3 +175,12 @@ EXPORT_FILES = {
     "text/csv": {"schema": {"type": "string"}},
     XLSX: {"schema": {"type": "string", "format": "binary"}},
 }
+
+
+class PlanPageArgsSchema(PeriodArgsSchema):
+    """The plan page's filters (query string)."""
+
+    entity = fields.String(validate=validate.Length(1, 20))
+    pillar = fields.String(validate=validate.OneOf(PILLARS))
+    status = fields.String(validate=validate.OneOf(ACTIVITY_STATUSES))
+    rating = fields.String(validate=validate.OneOf((*RAGS, "unrated")))

@@ -114,6 +114,7 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('done', sa.Boolean(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('updated_at', icat.core.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['activity_id'], ['workplan_activities.id'], name=op.f('fk_workplan_milestones_activity_id_workplan_activities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workplan_milestones'))

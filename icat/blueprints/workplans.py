@@ -1,0 +1,86 @@
+"""Workplan pages: the list, a plan grouped by pillar and outcome with filters, its timeline
+(SVG drawn on the server), what changed since the baseline, and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+
+from icat.core import clock
+from icat.web.auth import current_actor
+from icat.web.http import current_session, load_args
+from icat.web.links import feed_links
+from icat.web.workplan_files import download
+from icat.workplan import baseline, timeline
+from icat.workplan.access import get_plan, may_edit
+from icat.workplan.labels import labels
+from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Workplan
+from icat.workplan.queries import ActivityFilter, filtered, list_plans
+from icat.workplan.schemas import PeriodArgsSchema, PlanPageArgsSchema
+
+bp = Blueprint("workplans", __name__, url_prefix="/workplans")
+SVG = "image/svg+xml"
+
+
+@bp.get("")
+def index() -> str:
+    plans = list_plans(current_session(), actor=current_actor())
+    return render_template("workplans/list.html", plans=plans, today=clock.today())
+
+
+def _view(plan_id: int) -> tuple[Workplan, dict[str, Any], list[Any], int]:
+    """The plan, the page's filters, the activities they keep, and the reporting period."""
+    args = load_args(PlanPageArgsSchema())
+    plan = get_plan(current_session(), plan_id, actor=current_actor())
+    period = args.get("period") or min(max(clock.today().year, plan.start_year), plan.end_year)
+    flt = ActivityFilter(args.get("entity"), args.get("pillar"), args.get("status"), args.get("rating"))
+    return plan, args, filtered(plan, flt, period), period
+
+
+def _context(plan: Workplan, args: dict[str, Any], period: int) -> dict[str, Any]:
+    entities = sorted({a for act in plan.activities for a in act.lead_entities + act.co_lead_entities})
+    return {
+        "plan": plan,
+        "args": args,
+        "period": period,
+        "today": clock.today(),
+        "labels": labels(),
+        "choices": {"pillar": PILLARS, "status": ACTIVITY_STATUSES, "rating": (*RAGS, "unrated"), "entity": entities},
+        "may_edit": lambda activity: may_edit(current_actor(), activity),
+        "feed": feed_links("calendar.workplan_feed", plan_id=plan.id),
+    }
+
+
+@bp.get("/<int:plan_id>")
+def detail(plan_id: int) -> str:
+    plan, args, activities, period = _view(plan_id)
+    return render_template("workplans/detail.html", activities=activities, **_context(plan, args, period))
+
+
+@bp.get("/<int:plan_id>/timeline")
+def timeline_page(plan_id: int) -> str:
+    plan, args, activities, period = _view(plan_id)
+    chart = timeline.build(plan, activities, clock.today())
+    return render_template("workplans/timeline.html", chart=chart, **_context(plan, args, period))
+
+
+@bp.get("/<int:plan_id>/timeline.svg")
+def timeline_svg(plan_id: int) -> Response:
+    plan, args, activities, period = _view(plan_id)
+    chart = timeline.build(plan, activities, clock.today())
+    svg = render_template("workplans/_timeline.svg", chart=chart, standalone=True, **_context(plan, args, period))
+    return Response(svg, mimetype=SVG)
+
+
+@bp.get("/<int:plan_id>/changes")
+def changes(plan_id: int) -> str:
+    plan = get_plan(current_session(), plan_id, actor=current_actor())
+    diff = baseline.changes_since_baseline(plan)
+    return render_template("workplans/changes.html", changes=diff, **_context(plan, {}, clock.today().year))
+
+
+@bp.get("/<int:plan_id>/export.<any(csv, json, xlsx):fmt>")
+def export(plan_id: int, fmt: str) -> Response:
+    period = load_args(PeriodArgsSchema()).get("period")
+    return download(get_plan(current_session(), plan_id, actor=current_actor()), fmt, period)
