@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
 
 from icat.core import clock
 from icat.web.auth import current_actor
 from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
+from icat.web.page_forms import submit
 from icat.web.workplan_files import download
+from icat.workplan import activities as activity_rules
 from icat.workplan import baseline, timeline
-from icat.workplan.access import get_plan, may_edit
+from icat.workplan.access import check_activity_edit, get_activity, get_plan, may_edit
+from icat.workplan.forms import ActivityUpdateForm
 from icat.workplan.labels import labels
-from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Workplan
+from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Activity, Workplan
 from icat.workplan.queries import ActivityFilter, filtered, list_plans
 from icat.workplan.schemas import PeriodArgsSchema, PlanPageArgsSchema
 
@@ -84,3 +89,44 @@ def changes(plan_id: int) -> str:
 def export(plan_id: int, fmt: str) -> Response:
     period = load_args(PeriodArgsSchema()).get("period")
     return download(get_plan(current_session(), plan_id, actor=current_actor()), fmt, period)
+
+
+def _update_page(activity: Activity, form: ActivityUpdateForm, period: int, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "workplans/update.html", activity=activity, form=form, period=period, labels=labels(), today=clock.today()
+    )
+    return page, status
+
+
+@bp.route("/activities/<int:activity_id>/update", methods=["GET", "POST"])
+@login_required
+def update(activity_id: int) -> Response | tuple[str, int]:
+    activity, period, form = _update_form(activity_id)
+    outcome = submit(form, lambda: _update_activity(activity_id, form), aliases=UPDATE_ALIASES)
+    back = url_for("workplans.detail", plan_id=activity.workplan_id, period=period) + f"#activity-{activity_id}"
+    return outcome.redirect(back, _("Activity updated.")) or _update_page(activity, form, period, outcome.status)
+
+
+UPDATE_ALIASES = {"rag": "rating"}
+
+
+def _update_form(activity_id: int) -> tuple[Activity, int, ActivityUpdateForm]:
+    """The activity (403 unless the actor may change it), the period rated and the form."""
+    activity = get_activity(current_session(), activity_id, actor=current_actor())
+    check_activity_edit(current_actor(), activity, {"status", "progress", "rag"})
+    plan = activity.workplan
+    period = load_args(PeriodArgsSchema()).get("period") or min(max(clock.today().year, plan.start_year), plan.end_year)
+    form = ActivityUpdateForm(prefix="a")
+    if request.method == "GET":
+        form.fill(activity, period)
+    return activity, period, form
+
+
+def _update_activity(activity_id: int, form: ActivityUpdateForm) -> Activity:
+    return activity_rules.update_activity(
+        current_session(),
+        actor=current_actor(),  # type: ignore[arg-type]
+        activity_id=activity_id,
+        version=form.edited_version(),
+        changes=form.to_changes(),
+    )

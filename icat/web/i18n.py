@@ -55,6 +55,12 @@ EVENT_LABELS = {
     "MeetingUpdated": _l("Meeting changed"),
     "ObservanceCreated": _l("Observance added"),
     "ObservanceUpdated": _l("Observance changed"),
+    "WorkplanCreated": _l("Workplan drafted"),
+    "WorkplanUpdated": _l("Workplan changed"),
+    "WorkplanAdopted": _l("Workplan adopted"),
+    "OutcomeAdded": _l("Workplan outcome added"),
+    "ActivityAdded": _l("Workplan activity added"),
+    "ActivityUpdated": _l("Workplan activity changed"),
 }
 
 

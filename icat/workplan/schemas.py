@@ -12,7 +12,7 @@ from icat.core.fields import Text
 from icat.workplan.models import ACTIVITY_STATUSES, EVIDENCE_TYPES, PILLARS, RAGS, Activity
 
 YEAR = validate.Range(1900, 2200)
-ACRONYMS = fields.List(Text(validate=validate.Length(1, 20)), load_default=list)
+ROW_ID = validate.Range(1, 2**31 - 1)  # what an id column holds
 
 
 class WorkplanFieldsSchema(Schema):
@@ -40,7 +40,9 @@ class OutcomeSchema(Schema):
 
 
 class MilestoneSchema(Schema):
-    id = fields.Integer(metadata={"description": "an existing milestone's id keeps it (and its reminders)"})
+    id = fields.Integer(
+        validate=ROW_ID, metadata={"description": "an existing milestone's id keeps it (and its reminders)"}
+    )
     title = Text(required=True, validate=validate.Length(1, 300))
     due_on = fields.Date(required=True)
     done = fields.Boolean(load_default=False)
@@ -49,7 +51,7 @@ class MilestoneSchema(Schema):
 
 class EvidenceSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(EVIDENCE_TYPES))
-    id = fields.Integer(required=True, validate=validate.Range(min=1))
+    id = fields.Integer(required=True, validate=ROW_ID)
 
 
 class RagSchema(Schema):
@@ -62,10 +64,10 @@ class ActivityFieldsSchema(Schema):
     """Fields a client sets on an activity (create; patch loads them partially)."""
 
     title = Text(required=True, validate=validate.Length(1, 300))
-    outcome_id = fields.Integer(allow_none=True, load_default=None)
+    outcome_id = fields.Integer(allow_none=True, load_default=None, validate=ROW_ID)
     pillar = fields.String(allow_none=True, load_default=None, metadata={"description": ", ".join(PILLARS)})
     lead_entities = fields.List(Text(validate=validate.Length(1, 20)), required=True)
-    co_lead_entities = ACRONYMS
+    co_lead_entities = fields.List(Text(validate=validate.Length(1, 20)), load_default=list)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     status = fields.String(load_default="planned", metadata={"description": ", ".join(ACTIVITY_STATUSES)})

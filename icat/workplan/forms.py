@@ -1,0 +1,45 @@
+"""The page form a focal point (or the secretariat) updates an activity with: status,
+progress and the rating of one reporting period (Flask-WTF: CSRF included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from icat.workplan.labels import ACTIVITY_STATUS_LABELS, RAG_LABELS
+from icat.workplan.models import ACTIVITY_STATUSES, RAGS, Activity
+
+
+class ActivityUpdateForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, ACTIVITY_STATUS_LABELS[s]) for s in ACTIVITY_STATUSES])
+    progress = IntegerField(_l("Progress (0–100 %)"), validators=[InputRequired(), NumberRange(0, 100)])
+    rating = SelectField(
+        _l("Rating for the period"),
+        choices=[SelectChoice("", _l("not rated"))] + [SelectChoice(r, RAG_LABELS[r]) for r in RAGS],
+    )
+    reason = StringField(_l("Reason (one line)"), validators=[Optional(), Length(max=200)])
+    period = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])
+
+    def fill(self, activity: Activity, period: int) -> None:
+        """Show the activity as it stands (a first view, not a posted form)."""
+        rating = activity.rating_for(period)
+        self.status.data, self.progress.data = activity.status, activity.progress
+        self.rating.data, self.reason.data = (rating.rag, rating.reason) if rating else ("", "")
+        self.period.data, self.version.data = str(period), str(activity.version)
+
+    def to_changes(self) -> dict[str, Any]:
+        """``update_activity``'s changes: a rating only when one is chosen."""
+        changes: dict[str, Any] = {"status": self.status.data, "progress": self.progress.data}
+        if self.rating.data:
+            period = int(self.period.data) if str(self.period.data).isdigit() else 0
+            changes["rag"] = {"period": period, "rating": self.rating.data, "reason": self.reason.data or ""}
+        return changes
+
+    def edited_version(self) -> int | None:
+        return int(self.version.data) if str(self.version.data).isdigit() else None

@@ -1,0 +1,90 @@
+"""The activity update form (pages, no JavaScript): a lead entity's focal point sets status,
+progress and the period's rating; another entity's focal point is refused (403); a bad value
+(422) or a stale version (409) is shown beside the form and nothing is saved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from icat.core.actor import SYSTEM
+from icat.core.outbox import OutboxEvent
+from icat.workplan import activities, services
+from icat.workplan.models import Activity
+from tests.conftest import count
+from tests.e2e.test_pages_auth import login
+from tests.support.html_forms import form_fields
+
+
+@pytest.fixture
+def activity_id(session: Session, plan_entities) -> int:
+    plan = services.create_plan(session, actor=SYSTEM, title="Workplan", start_year=2026, end_year=2030)
+    activity = activities.add_activity(
+        session,
+        actor=SYSTEM,
+        plan_id=plan.id,
+        title="Brief",
+        pillar="prevention",
+        lead_entities=["UNODC"],
+        co_lead_entities=["IPU"],
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2027, 12, 31),
+    )
+    session.commit()
+    return activity.id
+
+
+def as_focal_point(client: FlaskClient, make_user, acronym: str) -> FlaskClient:
+    assert login(client, make_user("focal_point", acronym).email).status_code == 302
+    return client
+
+
+def url(activity_id: int) -> str:
+    return f"/workplans/activities/{activity_id}/update?period=2026"
+
+
+def test_focal_point_of_a_lead_updates_status_progress_and_rating(
+    client: FlaskClient, make_user, session: Session, activity_id: int
+) -> None:
+    as_focal_point(client, make_user, "UNODC")
+    plan_page = client.get("/workplans/1?period=2026").get_data(as_text=True)
+    assert f'href="/workplans/activities/{activity_id}/update?period=2026"' in plan_page
+    shown = client.get(url(activity_id))
+    assert shown.status_code == 200, shown.get_data(as_text=True)[-800:]
+    fields = form_fields(shown)
+    assert fields["a-status"] == "planned" and fields["a-progress"] == "0" and fields["a-version"] == "1"
+    posted = fields | {"a-status": "in_progress", "a-progress": "60", "a-rating": "green", "a-reason": "On track"}
+    response = client.post(url(activity_id), data=posted)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#activity-{activity_id}")
+    session.expire_all()
+    stored = session.get(Activity, activity_id)
+    assert (stored.status, stored.progress, stored.rating_for(2026).rag, stored.version) == (
+        "in_progress",
+        60,
+        "green",
+        2,
+    )
+    assert "Green" in client.get("/workplans/1?period=2026").get_data(as_text=True)
+    stale = client.post(url(activity_id), data=posted | {"a-progress": "70"})  # still version 1
+    assert stale.status_code == 409 and "version" in stale.get_data(as_text=True)
+    bad = client.post(url(activity_id), data=fields | {"a-version": "2", "a-progress": "140"})
+    assert bad.status_code == 422
+    session.expire_all()
+    assert session.get(Activity, activity_id).progress == 60
+
+
+def test_other_entities_and_anonymous_are_refused(
+    client: FlaskClient, make_user, session: Session, activity_id: int
+) -> None:
+    assert client.get(url(activity_id)).status_code == 302  # to the sign-in page
+    as_focal_point(client, make_user, "ILO")
+    assert client.get(url(activity_id)).status_code == 403
+    before = count(session, OutboxEvent)
+    data = {"a-status": "done", "a-progress": "100", "a-period": "2026", "a-version": "1"}
+    assert client.post(url(activity_id), data=data).status_code in (400, 403)  # no CSRF token, and not theirs
+    assert count(session, OutboxEvent) == before
+    session.expire_all()
+    assert session.get(Activity, activity_id).status == "planned"
