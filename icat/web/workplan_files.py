@@ -19,7 +19,7 @@ def import_rows() -> tuple[list[Any], int]:
     """The rows of the request's body and the number of the first: a CSV (``text/csv``;
     the header is row 1) or JSON ``{"activities": [...]}`` (rows from 1)."""
     if request.mimetype == "text/csv":
-        return parse_csv(request.get_data(as_text=True)), 2
+        return parse_csv(request.get_data()), 2
     return load_json(ImportJsonSchema())["activities"], 1
 
 

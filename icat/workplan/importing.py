@@ -88,9 +88,20 @@ def row_fields(row: dict[str, str]) -> dict[str, Any]:
     return fields
 
 
-def parse_csv(text: str) -> list[dict[str, Any]]:
-    """The rows of a CSV text as activity fields; ValidationError for a bad header."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+def decode(data: bytes) -> str:
+    """The CSV's text: UTF-8 (a byte-order mark allowed), or a ValidationError naming the
+    line that is not (spreadsheets also save "CSV UTF-8"; a guessed encoding would garble)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = "The file is not UTF-8 text: save it as CSV UTF-8."
+        raise ValidationError(message, fields={f"line {line}": [message]}) from exc
+
+
+def parse_csv(data: bytes) -> list[dict[str, Any]]:
+    """The rows of a CSV file as activity fields; ValidationError for a bad header or encoding."""
+    reader = csv.DictReader(io.StringIO(decode(data)))
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in CSV_COLUMNS]
     missing = [name for name in REQUIRED if name not in header]
