@@ -10,15 +10,16 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from icat.core import clock
-from icat.web.auth import current_actor
+from icat.core.permissions import STAFF
+from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
-from icat.web.page_forms import submit
-from icat.web.workplan_files import download
+from icat.web.page_forms import Outcome, submit
+from icat.web.workplan_files import download, problem_rows
 from icat.workplan import activities as activity_rules
-from icat.workplan import baseline, timeline
+from icat.workplan import baseline, importing, timeline
 from icat.workplan.access import check_activity_edit, get_activity, get_plan, may_edit
-from icat.workplan.forms import ActivityUpdateForm
+from icat.workplan.forms import ActivityUpdateForm, ImportForm
 from icat.workplan.labels import labels
 from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Activity, Workplan
 from icat.workplan.queries import ActivityFilter, filtered, list_plans
@@ -130,3 +131,26 @@ def _update_activity(activity_id: int, form: ActivityUpdateForm) -> Activity:
         version=form.edited_version(),
         changes=form.to_changes(),
     )
+
+
+def _import_page(plan: Workplan, form: ImportForm, outcome: Outcome[Any] | None = None) -> tuple[str, int]:
+    problems = problem_rows(outcome.error.fields) if outcome and outcome.error else []
+    context = {"form": form, "problems": problems, "error": outcome.error if outcome else None}
+    page = render_template("workplans/import.html", plan=plan, columns=importing.CSV_COLUMNS, **context)
+    return page, outcome.status if outcome else 200
+
+
+@bp.route("/<int:plan_id>/import", methods=["GET", "POST"])
+@requires(STAFF, "import workplan activities")
+def import_csv(plan_id: int) -> Response | tuple[str, int]:
+    plan, form = get_plan(current_session(), plan_id, actor=current_actor()), ImportForm(prefix="imp")
+    outcome = submit(form, lambda: _import(plan_id, form.file.data.read()), errors="fields")
+    done = lambda added: _("%(num)s activities imported.", num=len(added))  # noqa: E731
+    return outcome.redirect(url_for("workplans.detail", plan_id=plan_id), done) or _import_page(plan, form, outcome)
+
+
+def _import(plan_id: int, data: bytes) -> list[Activity]:
+    rows = importing.parse_csv(data)
+    return importing.import_activities(
+        current_session(), actor=current_actor(), plan_id=plan_id, rows=rows, first_row=2
+    )  # type: ignore[arg-type]

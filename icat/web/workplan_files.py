@@ -36,3 +36,23 @@ def download(plan: Workplan, fmt: str, period: int | None) -> Response:
         response = Response(exports.export_xlsx(plan, period), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {text}" if isinstance(key, int) else text for key, v in value.items() for text in _texts(v)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _texts(item)]
+    return [str(value)]
+
+
+def problem_rows(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """An import's refusal as (row, column, problem) lines for a page; a milestone or an
+    evidence link is named by its position in the cell (0 first)."""
+    rows = []
+    for row, columns in fields.items():
+        if isinstance(columns, dict):
+            rows += [(row, column, " ".join(_texts(messages))) for column, messages in columns.items()]
+        else:
+            rows.append((row, "", " ".join(_texts(columns))))
+    return rows

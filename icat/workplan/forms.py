@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -43,3 +44,9 @@ class ActivityUpdateForm(FlaskForm):
 
     def edited_version(self) -> int | None:
         return int(self.version.data) if str(self.version.data).isdigit() else None
+
+
+class ImportForm(FlaskForm):
+    """The secretariat's CSV upload (the columns of ``icat.workplan.importing``)."""
+
+    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a CSV file."))])

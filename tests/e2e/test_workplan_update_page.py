@@ -1,13 +1,16 @@
-"""The activity update form (pages, no JavaScript): a lead entity's focal point sets status,
+"""The workplan page forms (no JavaScript). The activity update form: a lead entity's focal point sets status,
 progress and the period's rating; another entity's focal point is refused (403); a bad value
-(422) or a stale version (409) is shown beside the form and nothing is saved."""
+(422) or a stale version (409) is shown beside the form and nothing is saved. The
+secretariat's CSV import page names every bad row and column and imports nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from icat.core.actor import SYSTEM
@@ -88,3 +91,41 @@ def test_other_entities_and_anonymous_are_refused(
     assert count(session, OutboxEvent) == before
     session.expire_all()
     assert session.get(Activity, activity_id).status == "planned"
+
+
+CSV = (
+    "title,pillar,lead_entities,starts_on,ends_on,milestones\r\n"
+    "Good one,protection,UNODC,2026-01-01,2026-06-30,2026-03-01 Kick-off\r\n"
+    "Bad one,protection,IPU,2026-07-01,2026-06-30,2032-01-01 Late\r\n"
+)
+
+
+def test_secretariat_imports_a_csv_through_the_page(
+    client: FlaskClient, make_user, session: Session, activity_id: int
+) -> None:
+    assert login(client, make_user("secretariat").email).status_code == 302
+    page_url = "/workplans/1/import"
+    shown = client.get(page_url)
+    assert shown.status_code == 200
+    token = form_fields(shown)["imp-csrf_token"]
+    refused = client.post(page_url, data={"imp-csrf_token": token, "imp-file": (io.BytesIO(CSV.encode()), "plan.csv")})
+    assert refused.status_code == 422
+    tree = etree.HTML(refused.get_data(as_text=True))
+    cells = [[("".join(td.itertext())).strip() for td in tr.findall("td")] for tr in tree.xpath("//tbody/tr")]
+    assert {(row, column) for row, column, _text in cells} == {
+        ("row 3", "lead_entities"),
+        ("row 3", "ends_on"),
+        ("row 3", "milestones"),
+    }
+    assert count(session, Activity) == 1  # only the fixture's: nothing imported
+    good = CSV.rsplit("\r\n", 2)[0] + "\r\n"
+    token = form_fields(client.get(page_url))["imp-csrf_token"]
+    done = client.post(page_url, data={"imp-csrf_token": token, "imp-file": (io.BytesIO(good.encode()), "plan.csv")})
+    assert done.status_code == 302 and count(session, Activity) == 2
+    missing = client.post(page_url, data={"imp-csrf_token": token})
+    assert missing.status_code == 422 and "Choose a CSV file." in missing.get_data(as_text=True)
+
+
+def test_only_the_secretariat_may_import(client: FlaskClient, make_user, activity_id: int) -> None:
+    as_focal_point(client, make_user, "UNODC")
+    assert client.get("/workplans/1/import").status_code == 403
