@@ -55,6 +55,7 @@ def _context(plan: Workplan, args: dict[str, Any], period: int) -> dict[str, Any
         "choices": {"pillar": PILLARS, "status": ACTIVITY_STATUSES, "rating": (*RAGS, "unrated"), "entity": entities},
         "may_edit": lambda activity: may_edit(current_actor(), activity),
         "feed": feed_links("calendar.workplan_feed", plan_id=plan.id),
+        "colours": timeline.STATUS_COLOURS,
     }
 
 
@@ -145,8 +146,12 @@ def _import_page(plan: Workplan, form: ImportForm, outcome: Outcome[Any] | None 
 def import_csv(plan_id: int) -> Response | tuple[str, int]:
     plan, form = get_plan(current_session(), plan_id, actor=current_actor()), ImportForm(prefix="imp")
     outcome = submit(form, lambda: _import(plan_id, form.file.data.read()), errors="fields")
-    done = lambda added: _("%(num)s activities imported.", num=len(added))  # noqa: E731
+    done = _imported_message
     return outcome.redirect(url_for("workplans.detail", plan_id=plan_id), done) or _import_page(plan, form, outcome)
+
+
+def _imported_message(added: list[Activity]) -> str:
+    return _("%(num)s activities imported.", num=len(added))
 
 
 def _import(plan_id: int, data: bytes) -> list[Activity]:

@@ -18,6 +18,14 @@ TOP = 34
 ROW = 18
 BOTTOM = 16
 LABEL_CHARS = 44
+# Bars are coloured by status; the legend and each bar's tooltip name it in words too.
+STATUS_COLOURS = {
+    "planned": "#cbd5e1",
+    "in_progress": "#60a5fa",
+    "done": "#16a34a",
+    "delayed": "#f59e0b",
+    "cancelled": "#e5e7eb",
+}
 
 
 @dataclass(frozen=True)
