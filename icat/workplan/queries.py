@@ -13,10 +13,18 @@ from icat.workplan.access import visible_plans
 from icat.workplan.models import Activity, Workplan
 
 
-def list_plans(session: Session, *, actor: Actor | None) -> Sequence[Workplan]:
-    """Plans ``actor`` may see (adopted ones for everyone, drafts when signed in), newest period first."""
+def list_plans(
+    session: Session, *, actor: Actor | None, limit: int | None = None, after: list[int] | None = None
+) -> Sequence[Workplan]:
+    """Plans ``actor`` may see (adopted ones for everyone, drafts when signed in), newest
+    period first; ``after`` is the (start_year, id) of the last row of the previous page."""
     query = sa.select(Workplan).where(visible_plans(actor)).order_by(Workplan.start_year.desc(), Workplan.id)
-    return session.scalars(query).all()
+    if after:
+        year, last_id = after
+        query = query.where(
+            sa.or_(Workplan.start_year < year, sa.and_(Workplan.start_year == year, Workplan.id > last_id))
+        )
+    return session.scalars(query.limit(limit)).all()
 
 
 @dataclass(frozen=True)

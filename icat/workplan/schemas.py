@@ -111,6 +111,14 @@ class WorkplanSummarySchema(WorkplanSchema):
         exclude = ("activities", "outcomes")
 
 
+class WorkplanListArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.String()
+
+
 class WorkplanListSchema(Schema):
     items = fields.List(fields.Nested(WorkplanSummarySchema))
     next_cursor = fields.String(allow_none=True)

@@ -127,3 +127,13 @@ def test_outcomes(client: FlaskClient, bearer, plan_entities) -> None:
     assert "priorities" in assert_error(bad, 422, "validation_failed")["fields"]
     body = new_activity(client, sec, plan["id"], pillar=None, outcome_id=ok.get_json()["id"])
     assert body["pillar"] == "prevention"
+
+
+def test_list_pages_with_a_cursor(client: FlaskClient, bearer) -> None:
+    sec = bearer("secretariat")
+    ids = [new_plan(client, sec, start_year=year, end_year=year + 4)["id"] for year in (2021, 2026, 2026)]
+    first = client.get(f"{API}?limit=2", headers=sec).get_json()
+    assert [p["id"] for p in first["items"]] == [ids[1], ids[2]] and first["next_cursor"]
+    second = client.get(f"{API}?limit=2&cursor={first['next_cursor']}", headers=sec).get_json()
+    assert [p["id"] for p in second["items"]] == [ids[0]] and second["next_cursor"] is None
+    assert_error(client.get(f"{API}?cursor=forged", headers=sec), 400, "bad_request")

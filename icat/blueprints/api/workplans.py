@@ -7,10 +7,20 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from icat.blueprints.api import bp
+from icat.core.errors import BadRequest
 from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
-from icat.web.http import current_session, json_response, load_args, load_edit, load_json, transactional
+from icat.web.http import (
+    current_session,
+    decode_cursor,
+    json_response,
+    load_args,
+    load_edit,
+    load_json,
+    page,
+    transactional,
+)
 from icat.web.workplan_files import download, import_rows
 from icat.workplan import activities, importing, services
 from icat.workplan.access import get_activity, get_plan
@@ -25,6 +35,7 @@ from icat.workplan.schemas import (
     ImportResultSchema,
     OutcomeSchema,
     WorkplanFieldsSchema,
+    WorkplanListArgsSchema,
     WorkplanListSchema,
     WorkplanPatchSchema,
     WorkplanSchema,
@@ -36,10 +47,26 @@ PLAN_WRITE_ERRORS = (401, 403, 404)
 
 
 @bp.get("/workplans")
-@doc("Workplans: adopted ones for everyone, drafts too when signed in", response=WorkplanListSchema)
+@doc(
+    "Workplans: adopted ones for everyone, drafts too when signed in",
+    query=WorkplanListArgsSchema,
+    response=WorkplanListSchema,
+)
 def workplans_index() -> Response:
-    plans = list_plans(current_session(), actor=current_actor())
-    return json_response({"items": [dump_plan(p, detail=False) for p in plans], "next_cursor": None})
+    args = load_args(WorkplanListArgsSchema())
+    after = _plan_cursor(decode_cursor(args.get("cursor")))
+    rows = list_plans(current_session(), actor=current_actor(), limit=args["limit"] + 1, after=after)
+    items, cursor = page(list(rows), args["limit"], key=lambda p: [p.start_year, p.id])
+    return json_response({"items": [dump_plan(p, detail=False) for p in items], "next_cursor": cursor})
+
+
+def _plan_cursor(key: object) -> list[int] | None:
+    """A list cursor's (start_year, id); a signed key of another list is refused (400)."""
+    if key is None:
+        return None
+    if not (isinstance(key, list) and len(key) == 2 and all(type(v) is int for v in key)):
+        raise BadRequest("Invalid cursor.", fields={"cursor": ["Not a cursor of this list."]})
+    return key
 
 
 @bp.post("/workplans")
