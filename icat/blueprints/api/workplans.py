@@ -9,18 +9,10 @@ from flask import Response, url_for
 from icat.blueprints.api import bp
 from icat.core.errors import BadRequest
 from icat.core.permissions import FOCAL_POINTS, STAFF
+from icat.web import http
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
-from icat.web.http import (
-    current_session,
-    decode_cursor,
-    json_response,
-    load_args,
-    load_edit,
-    load_json,
-    page,
-    transactional,
-)
+from icat.web.http import current_session, json_response, load_args, load_edit, load_json, transactional
 from icat.web.workplan_files import download, import_rows
 from icat.workplan import activities, importing, services
 from icat.workplan.access import get_activity, get_plan
@@ -54,9 +46,9 @@ PLAN_WRITE_ERRORS = (401, 403, 404)
 )
 def workplans_index() -> Response:
     args = load_args(WorkplanListArgsSchema())
-    after = _plan_cursor(decode_cursor(args.get("cursor")))
+    after = _plan_cursor(http.decode_cursor(args.get("cursor")))
     rows = list_plans(current_session(), actor=current_actor(), limit=args["limit"] + 1, after=after)
-    items, cursor = page(list(rows), args["limit"], key=lambda p: [p.start_year, p.id])
+    items, cursor = http.page(list(rows), args["limit"], key=lambda p: [p.start_year, p.id])
     return json_response({"items": [dump_plan(p, detail=False) for p in items], "next_cursor": cursor})
 
 
