@@ -115,7 +115,7 @@ UPDATE_ALIASES = {"rag": "rating"}
 def _update_form(activity_id: int) -> tuple[Activity, int, ActivityUpdateForm]:
     """The activity (403 unless the actor may change it), the period rated and the form."""
     activity = get_activity(current_session(), activity_id, actor=current_actor())
-    check_activity_edit(current_actor(), activity, {"status", "progress", "rag"})
+    check_activity_edit(current_actor(), activity, {"status", "progress", "rag", "evidence"})
     plan = activity.workplan
     period = load_args(PeriodArgsSchema()).get("period") or min(max(clock.today().year, plan.start_year), plan.end_year)
     form = ActivityUpdateForm(prefix="a")

@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from icat.workplan.importing import CSV_COLUMNS, csv_cell_milestones
+from icat.workplan.importing import CSV_COLUMNS, csv_cell_milestones, evidence_cell
 from icat.workplan.models import Activity, Workplan
 
 
@@ -73,7 +73,7 @@ def csv_row(activity: Activity, period: int) -> dict[str, Any]:
         "rag": rating.rag if rating else "",
         "rag_reason": rating.reason if rating else "",
         "milestones": csv_cell_milestones(activity.milestones),
-        "evidence": ";".join(f"{e.type}:{e.ref_id}" for e in activity.evidence),
+        "evidence": evidence_cell(activity.evidence),
     }
 
 

@@ -12,6 +12,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from icat.workplan.importing import evidence_cell, parse_evidence
 from icat.workplan.labels import ACTIVITY_STATUS_LABELS, RAG_LABELS
 from icat.workplan.models import ACTIVITY_STATUSES, RAGS, Activity
 
@@ -24,6 +25,9 @@ class ActivityUpdateForm(FlaskForm):
         choices=[SelectChoice("", _l("not rated"))] + [SelectChoice(r, RAG_LABELS[r]) for r in RAGS],
     )
     reason = StringField(_l("Reason (one line)"), validators=[Optional(), Length(max=200)])
+    evidence = StringField(
+        _l("Evidence (e.g. meeting:12; publication:3; action_item:7)"), validators=[Optional(), Length(max=2000)]
+    )
     period = HiddenField(validators=[DataRequired()])
     version = HiddenField(validators=[DataRequired()])
 
@@ -33,10 +37,12 @@ class ActivityUpdateForm(FlaskForm):
         self.status.data, self.progress.data = activity.status, activity.progress
         self.rating.data, self.reason.data = (rating.rag, rating.reason) if rating else ("", "")
         self.period.data, self.version.data = str(period), str(activity.version)
+        self.evidence.data = evidence_cell(activity.evidence)
 
     def to_changes(self) -> dict[str, Any]:
         """``update_activity``'s changes: a rating only when one is chosen."""
         changes: dict[str, Any] = {"status": self.status.data, "progress": self.progress.data}
+        changes["evidence"] = parse_evidence(self.evidence.data or "")
         if self.rating.data:
             period = int(self.period.data) if str(self.period.data).isdigit() else 0
             changes["rag"] = {"period": period, "rating": self.rating.data, "reason": self.reason.data or ""}

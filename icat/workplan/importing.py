@@ -66,6 +66,16 @@ def _evidence(item: str) -> dict[str, Any]:
     return {"type": kind.strip(), "id": int(ref) if ref.strip().isdigit() else ref.strip()}
 
 
+def parse_evidence(cell: str) -> list[dict[str, Any]]:
+    """``meeting:12; publication:3`` as evidence links (checked later, like any input)."""
+    return [_evidence(item) for item in _split(cell)]
+
+
+def evidence_cell(links: Any) -> str:
+    """Evidence links written the way ``parse_evidence`` reads them."""
+    return ";".join(f"{e.type}:{e.ref_id}" for e in links)
+
+
 def _int_or_text(cell: str) -> Any:
     cell = cell.strip()
     return int(cell) if cell.lstrip("-").isdigit() else cell
@@ -82,7 +92,7 @@ def row_fields(row: dict[str, str]) -> dict[str, Any]:
     fields["status"] = cell["status"] or "planned"
     fields["progress"] = _int_or_text(cell["progress"]) if cell["progress"] else 0
     fields["milestones"] = [_milestone(line) for line in _split(cell["milestones"], "\n")]
-    fields["evidence"] = [_evidence(item) for item in _split(cell["evidence"])]
+    fields["evidence"] = parse_evidence(cell["evidence"])
     if cell["rag"]:
         fields["rag"] = {"period": _int_or_text(cell["period"]), "rating": cell["rag"], "reason": cell["rag_reason"]}
     return fields

@@ -139,15 +139,17 @@ def check_milestones(errors: Errors, plan: Workplan, milestones: Iterable[Mappin
 
 
 def check_evidence(session: Session, errors: Errors, links: Iterable[Mapping[str, Any]]) -> None:
-    """Meetings and action items must exist; publications are another area's, kept by id."""
-    for index, link in enumerate(links):
+    """Meetings and action items must exist; publications are another area's, kept by id.
+    Each message names the link (``meeting:12``), so it reads the same beside a form field."""
+    for link in links:
         kind, ref = link.get("type"), link.get("id")
+        name = f"{kind}:{ref}"
         if kind not in EVIDENCE_TYPES:
-            add(errors, "evidence", {index: [_l("Evidence is a meeting, a publication or an action item.")]})
+            add(errors, "evidence", _l("%(link)s: evidence is a meeting, a publication or an action_item.", link=name))
         elif not isinstance(ref, int) or ref < 1:
-            add(errors, "evidence", {index: [_l("Give the id it links to.")]})
+            add(errors, "evidence", _l("%(link)s: give the id it links to.", link=name))
         elif kind in ("meeting", "action_item") and session.get(_MODELS[kind], ref) is None:
-            add(errors, "evidence", {index: [_l("No %(type)s %(id)s.", type=kind, id=ref)]})
+            add(errors, "evidence", _l("%(link)s: there is no such %(type)s.", link=name, type=kind))
 
 
 _MODELS: dict[str, type[Meeting] | type[ActionItem]] = {"meeting": Meeting, "action_item": ActionItem}

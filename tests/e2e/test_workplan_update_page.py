@@ -129,3 +129,22 @@ def test_secretariat_imports_a_csv_through_the_page(
 def test_only_the_secretariat_may_import(client: FlaskClient, make_user, activity_id: int) -> None:
     as_focal_point(client, make_user, "UNODC")
     assert client.get("/workplans/1/import").status_code == 403
+
+
+def test_evidence_through_the_form(
+    client: FlaskClient, make_user, make_meeting, session: Session, activity_id: int
+) -> None:
+    meeting = make_meeting()
+    as_focal_point(client, make_user, "IPU")  # a co-lead: may add evidence
+    fields = form_fields(client.get(url(activity_id)))
+    bad = client.post(url(activity_id), data=fields | {"a-evidence": "meeting:999999; video:3"})
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    assert "meeting:999999: there is no such meeting." in body and "{" not in body.split("a-evidence")[1][:400]
+    good = client.post(url(activity_id), data=fields | {"a-evidence": f"meeting:{meeting.id}; publication:4"})
+    assert good.status_code == 302
+    session.expire_all()
+    stored = session.get(Activity, activity_id)
+    assert [(e.type, e.ref_id) for e in stored.evidence] == [("meeting", meeting.id), ("publication", 4)]
+    page = client.get("/workplans/1?period=2026").get_data(as_text=True)
+    assert f'href="/meetings/{meeting.id}"' in page
