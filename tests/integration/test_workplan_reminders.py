@@ -145,3 +145,13 @@ def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Sessio
     assert len(requests) == 3  # once each, however often the duties run
     tick(app, december + timedelta(minutes=1), send=True)
     assert len(smtp.messages) == 3
+
+
+def test_daily_duties_reach_a_focal_point_appointed_since(app: Flask, session: Session, people, make_user) -> None:
+    adopted_activity(session)
+    tick(app, NOW)
+    newcomer = make_user("focal_point", entity="UNODC", email="new@icat.example")
+    with clock.frozen(datetime(2026, 6, 17, 8, 0, tzinfo=UTC)), app.app_context():  # 13 days before
+        plan_ahead(lambda: Session(bind=session.get_bind()))
+    keys = [k for k, _due, status in pending(session) if status == "pending"]
+    assert f"P3D:user:{newcomer.id}" in keys and f"P14D:user:{newcomer.id}" not in keys  # its moment had passed
