@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from icat.core import clock
-from icat.core.permissions import STAFF
+from icat.core.permissions import STAFF, is_staff
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
 from icat.web.page_forms import Outcome, submit
 from icat.web.workplan_files import download, problem_rows
 from icat.workplan import activities as activity_rules
-from icat.workplan import baseline, importing, timeline
+from icat.workplan import baseline, importing, services, timeline
 from icat.workplan.access import check_activity_edit, get_activity, get_plan, may_edit
-from icat.workplan.forms import ActivityUpdateForm, ImportForm
+from icat.workplan.forms import ActivityUpdateForm, AdoptForm, ImportForm, PlanForm
 from icat.workplan.labels import labels
 from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Activity, Workplan
 from icat.workplan.queries import ActivityFilter, filtered, list_plans
@@ -33,6 +33,36 @@ SVG = "image/svg+xml"
 def index() -> str:
     plans = list_plans(current_session(), actor=current_actor())
     return render_template("workplans/list.html", plans=plans, today=clock.today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(STAFF, "draft workplans")
+def new() -> Response | tuple[str, int]:
+    form = PlanForm(prefix="plan")
+    outcome = submit(form, lambda: services.create_plan(current_session(), actor=current_actor(), **form.to_fields()))
+    done = outcome.redirect(_plan_url, _("Plan drafted."))
+    return done or (render_template("workplans/new.html", form=form), outcome.status)
+
+
+def _plan_url(plan: Workplan) -> str:
+    return url_for("workplans.detail", plan_id=plan.id)
+
+
+@bp.post("/<int:plan_id>/adopt")
+@requires(STAFF, "adopt workplans")
+def adopt(plan_id: int) -> Response:
+    form = AdoptForm(prefix="adopt")
+    outcome = submit(form, lambda: _adopt(plan_id, form), errors="flash")
+    back = url_for("workplans.detail", plan_id=plan_id)
+    return outcome.redirect(back, _("Plan adopted; its baseline is taken.")) or redirect(back)
+
+
+def _adopt(plan_id: int, form: AdoptForm) -> Workplan:
+    version = int(form.version.data) if str(form.version.data).isdigit() else None
+    changes = {"adopted_on": form.adopted_on.data}
+    return services.update_plan(
+        current_session(), actor=current_actor(), plan_id=plan_id, version=version, changes=changes
+    )  # type: ignore[arg-type]
 
 
 def _view(plan_id: int) -> tuple[Workplan, dict[str, Any], list[Any], int]:
@@ -56,7 +86,17 @@ def _context(plan: Workplan, args: dict[str, Any], period: int) -> dict[str, Any
         "may_edit": lambda activity: may_edit(current_actor(), activity),
         "feed": feed_links("calendar.workplan_feed", plan_id=plan.id),
         "colours": timeline.STATUS_COLOURS,
+        "adopt_form": _adopt_form(plan),
     }
+
+
+def _adopt_form(plan: Workplan) -> AdoptForm | None:
+    """The secretariat's adoption form on a draft's pages (None for anyone else)."""
+    if plan.is_adopted or not is_staff(current_actor()):
+        return None
+    form = AdoptForm(prefix="adopt", formdata=None)
+    form.version.data = str(plan.version)
+    return form
 
 
 @bp.get("/<int:plan_id>")

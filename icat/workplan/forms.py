@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -56,3 +56,21 @@ class ImportForm(FlaskForm):
     """The secretariat's CSV upload (the columns of ``icat.workplan.importing``)."""
 
     file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class PlanForm(FlaskForm):
+    """A new plan (the secretariat); activities come by import or through the API."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    start_year = IntegerField(_l("First year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    end_year = IntegerField(_l("Last year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+
+    def to_fields(self) -> dict[str, Any]:
+        return {"title": self.title.data, "start_year": self.start_year.data, "end_year": self.end_year.data}
+
+
+class AdoptForm(FlaskForm):
+    """Adopting a plan: its date, and the version seen (the baseline is taken then)."""
+
+    adopted_on = DateField(_l("Adopted on"), validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from icat.core.actor import SYSTEM
 from icat.core.outbox import OutboxEvent
 from icat.workplan import activities, services
-from icat.workplan.models import Activity
+from icat.workplan.models import Activity, Workplan
 from tests.conftest import count
 from tests.e2e.test_pages_auth import login
 from tests.support.html_forms import form_fields
@@ -148,3 +148,26 @@ def test_evidence_through_the_form(
     assert [(e.type, e.ref_id) for e in stored.evidence] == [("meeting", meeting.id), ("publication", 4)]
     page = client.get("/workplans/1?period=2026").get_data(as_text=True)
     assert f'href="/meetings/{meeting.id}"' in page
+
+
+def test_secretariat_drafts_and_adopts_a_plan_through_pages(client: FlaskClient, make_user, session: Session) -> None:
+    assert login(client, make_user("secretariat").email).status_code == 302
+    fields = form_fields(client.get("/workplans/new"))
+    bad = client.post(
+        "/workplans/new", data=fields | {"plan-title": "Next", "plan-start_year": "2030", "plan-end_year": "2026"}
+    )
+    assert bad.status_code == 422 and "cannot end before it starts" in bad.get_data(as_text=True)
+    made = client.post(
+        "/workplans/new", data=fields | {"plan-title": "Next", "plan-start_year": "2031", "plan-end_year": "2035"}
+    )
+    assert made.status_code == 302
+    plan_url = made.headers["Location"]
+    adopt = form_fields(client.get(plan_url), "/adopt")
+    assert adopt["adopt-version"] == "1"
+    assert client.post(f"{plan_url}/adopt", data=adopt | {"adopt-adopted_on": "2030-12-15"}).status_code == 302
+    session.expire_all()
+    [plan] = session.query(Workplan).all()
+    assert (plan.title, plan.adopted_on, plan.baseline) == ("Next", date(2030, 12, 15), {})
+    assert 'action="/workplans/1/adopt"' not in client.get(plan_url).get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": form_fields(client.get(plan_url), "/logout")["csrf_token"]})
+    assert client.get("/workplans/new").status_code == 401
