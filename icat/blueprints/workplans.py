@@ -22,7 +22,7 @@ from icat.workplan.access import check_activity_edit, get_activity, get_plan, ma
 from icat.workplan.forms import ActivityUpdateForm, AdoptForm, ImportForm, PlanForm
 from icat.workplan.labels import labels
 from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Activity, Workplan
-from icat.workplan.queries import ActivityFilter, filtered, list_plans
+from icat.workplan.queries import ActivityFilter, default_period, filtered, list_plans
 from icat.workplan.schemas import PeriodArgsSchema, PlanPageArgsSchema
 
 bp = Blueprint("workplans", __name__, url_prefix="/workplans")
@@ -62,14 +62,14 @@ def _adopt(plan_id: int, form: AdoptForm) -> Workplan:
     changes = {"adopted_on": form.adopted_on.data}
     return services.update_plan(
         current_session(), actor=current_actor(), plan_id=plan_id, version=version, changes=changes
-    )  # type: ignore[arg-type]
+    )
 
 
 def _view(plan_id: int) -> tuple[Workplan, dict[str, Any], list[Any], int]:
     """The plan, the page's filters, the activities they keep, and the reporting period."""
     args = load_args(PlanPageArgsSchema())
     plan = get_plan(current_session(), plan_id, actor=current_actor())
-    period = args.get("period") or min(max(clock.today().year, plan.start_year), plan.end_year)
+    period = args.get("period") or default_period(plan)
     flt = ActivityFilter(args.get("entity"), args.get("pillar"), args.get("status"), args.get("rating"))
     return plan, args, filtered(plan, flt, period), period
 
@@ -157,7 +157,7 @@ def _update_form(activity_id: int) -> tuple[Activity, int, ActivityUpdateForm]:
     activity = get_activity(current_session(), activity_id, actor=current_actor())
     check_activity_edit(current_actor(), activity, {"status", "progress", "rag", "evidence"})
     plan = activity.workplan
-    period = load_args(PeriodArgsSchema()).get("period") or min(max(clock.today().year, plan.start_year), plan.end_year)
+    period = load_args(PeriodArgsSchema()).get("period") or default_period(plan)
     form = ActivityUpdateForm(prefix="a")
     if request.method == "GET":
         form.fill(activity, period)
@@ -167,7 +167,7 @@ def _update_form(activity_id: int) -> tuple[Activity, int, ActivityUpdateForm]:
 def _update_activity(activity_id: int, form: ActivityUpdateForm) -> Activity:
     return activity_rules.update_activity(
         current_session(),
-        actor=current_actor(),  # type: ignore[arg-type]
+        actor=current_actor(),
         activity_id=activity_id,
         version=form.edited_version(),
         changes=form.to_changes(),
@@ -198,4 +198,4 @@ def _import(plan_id: int, data: bytes) -> list[Activity]:
     rows = importing.parse_csv(data)
     return importing.import_activities(
         current_session(), actor=current_actor(), plan_id=plan_id, rows=rows, first_row=2
-    )  # type: ignore[arg-type]
+    )

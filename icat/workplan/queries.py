@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from icat.core import clock
 from icat.core.actor import Actor
 from icat.workplan.access import visible_plans
 from icat.workplan.models import Activity, Workplan
@@ -35,7 +36,6 @@ class ActivityFilter:
     pillar: str | None = None
     status: str | None = None
     rating: str | None = None
-    period: int | None = None
 
     def keeps(self, activity: Activity, period: int) -> bool:
         if self.entity and self.entity not in activity.lead_entities + activity.co_lead_entities:
@@ -48,6 +48,11 @@ class ActivityFilter:
             rating = activity.rating_for(period)
             return (rating.rag if rating else "unrated") == self.rating
         return True
+
+
+def default_period(plan: Workplan) -> int:
+    """The reporting year a page shows first: this year, kept inside the plan's period."""
+    return min(max(clock.today().year, plan.start_year), plan.end_year)
 
 
 def filtered(plan: Workplan, flt: ActivityFilter, period: int) -> list[Activity]:
