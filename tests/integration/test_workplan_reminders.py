@@ -155,3 +155,14 @@ def test_daily_duties_reach_a_focal_point_appointed_since(app: Flask, session: S
         plan_ahead(lambda: Session(bind=session.get_bind()))
     keys = [k for k, _due, status in pending(session) if status == "pending"]
     assert f"P3D:user:{newcomer.id}" in keys and f"P14D:user:{newcomer.id}" not in keys  # its moment had passed
+
+
+def test_the_reminder_plan_through_the_api(app: Flask, session: Session, people, client, bearer) -> None:
+    activity_id = adopted_activity(session)
+    tick(app, NOW)
+    url = f"/api/v1/activities/{activity_id}/reminders"
+    everyone = client.get(url, headers=bearer("secretariat")).get_json()["items"]
+    assert len(everyone) == 4 and {r["status"] for r in everyone} == {"pending", "skipped"}
+    assert client.get(url).status_code == 401
+    viewer = client.get(url, headers=bearer("viewer")).get_json()["items"]
+    assert viewer == []  # only one's own rows
