@@ -16,6 +16,7 @@ from icat.notifications.jobs import plan_ahead
 from icat.notifications.models import Delivery
 from icat.scheduler import deliver_due, relay_outbox
 from icat.workplan import activities, services
+from tests.e2e.test_pages_auth import login
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DUE = date(2026, 6, 30)
@@ -125,7 +126,7 @@ def test_a_done_milestone_and_a_draft_plan_remind_nobody(app: Flask, session: Se
     assert pending(session) == []
 
 
-def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Session, people, smtp) -> None:
+def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Session, people, smtp, client) -> None:
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port)
     adopted_activity(session)
     tick(app, NOW)
@@ -145,6 +146,9 @@ def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Sessio
     assert len(requests) == 3  # once each, however often the duties run
     tick(app, december + timedelta(minutes=1), send=True)
     assert len(smtp.messages) == 3
+    assert login(client, "unodc@icat.example").status_code == 302  # what was sent is in the inbox too
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Draft circulated" in inbox and "/workplans/1" in inbox
 
 
 def test_daily_duties_reach_a_focal_point_appointed_since(app: Flask, session: Session, people, make_user) -> None:
