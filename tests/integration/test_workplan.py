@@ -219,3 +219,16 @@ def test_adoption_takes_the_baseline_once_and_the_period_keeps_activities(sessio
         )
     assert "start_year" in caught.value.fields
     assert len(events(session, "WorkplanAdopted")) == 1
+
+
+def test_an_entity_moves_from_lead_to_co_lead(session: Session, plan: Workplan) -> None:
+    activity = activities.add_activity(session, actor=SECRETARIAT, plan_id=plan.id, **valid())
+    session.commit()
+    swap = {"lead_entities": ["ILO"], "co_lead_entities": ["UNODC", "IPU"]}
+    activities.update_activity(session, actor=SECRETARIAT, activity_id=activity.id, version=1, changes=swap)
+    session.commit()
+    session.expire_all()
+    stored = session.get(Activity, activity.id)
+    assert (stored.lead_entities, stored.co_lead_entities) == (["ILO"], ["IPU", "UNODC"])
+    [event] = events(session, "ActivityUpdated")
+    assert event.payload["changes"]["lead_entities"] == [["UNODC"], ["ILO"]]
