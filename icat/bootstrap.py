@@ -30,6 +30,8 @@ from icat.notifications.handlers import (
     notify_session_change,
     notify_term_missing,
     notify_term_started,
+    plan_adopted_reminders,
+    replan_milestone_reminders,
     replan_reminders,
     replan_round_reminders,
     send_invitations,
@@ -37,6 +39,7 @@ from icat.notifications.handlers import (
 from icat.publications.events import CirculationRoundClosed, PublicationCirculated, PublicationResponseRecorded
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
+from icat.workplan.events import ActivityAdded, ActivityUpdated, WorkplanAdopted
 
 EVENT_HANDLERS: HandlerTable = {
     EntityUpdated: [notify_focal_points_of_entity_change],
@@ -61,4 +64,8 @@ EVENT_HANDLERS: HandlerTable = {
     PublicationCirculated: [replan_round_reminders],
     PublicationResponseRecorded: [replan_round_reminders],
     CirculationRoundClosed: [notify_round_outcome],
+    # Workplan milestones remind the lead entities' focal points, once the plan is adopted.
+    WorkplanAdopted: [plan_adopted_reminders],
+    ActivityAdded: [replan_milestone_reminders],
+    ActivityUpdated: [replan_milestone_reminders],
 }

@@ -30,4 +30,5 @@ def import_models() -> None:
     import icat.observances.models
     import icat.publications.models
     import icat.registry.models
-    import icat.rotation.models  # noqa: F401
+    import icat.rotation.models
+    import icat.workplan.models  # noqa: F401

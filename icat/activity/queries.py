@@ -45,6 +45,7 @@ AREAS = {
     "accounts": "user",
     "notifications": "delivery",
     "publications": "publication",
+    "workplan": "workplan",
 }
 
 

@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         publications,
         registry,
         rotation,
+        workplans,
     )
     from icat.blueprints.api import bp as api_bp
 
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
         observances,
         publications,
         publication_drafts,
+        workplans,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date
 
-from icat.calendar import feeds, services, specs
+from icat.calendar import feeds, services, specs, workplans
 from icat.calendar.queries import meeting_for_calendar
 from icat.core import clock
 from icat.registry.queries import get_entity
 from icat.web.auth import current_actor
 from icat.web.http import current_session, transactional
 from icat.web.links import current_engine
+from icat.workplan.access import get_plan
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 MIMETYPE = "text/calendar; charset=utf-8"
@@ -54,6 +55,10 @@ def _respond(spec: feeds.FeedSpec, *, private: bool = False) -> Response:
     result = feeds.feed(
         current_engine(), current_session, spec, site=site(), today=clock.today(), conditions=conditions
     )
+    return _answer(result, private)
+
+
+def _answer(result: feeds.Feed, private: bool = False) -> Response:
     headers = _validators(result.etag, result.last_modified, private)
     if result.body is None:
         return Response(status=304, headers=headers)
@@ -107,6 +112,14 @@ def entity_feed(acronym: str) -> Response:
 def private_feed(token: str) -> Response:
     viewer = services.viewer_for_feed_token(current_session(), token)
     return _respond(specs.private(_lang(), viewer), private=True)
+
+
+@bp.get("/workplans/<int:plan_id>.ics")
+def workplan_feed(plan_id: int) -> Response:
+    # A feed is public and the same for everyone (DESIGN §6): no session, so adopted plans only.
+    plan = get_plan(current_session(), plan_id, actor=None)
+    name = specs.workplan_name(_lang(), plan.title)
+    return _answer(workplans.feed(plan, site(), name, today=clock.today(), conditions=_conditions()))
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

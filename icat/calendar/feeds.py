@@ -92,7 +92,7 @@ def last_modified(changed_at: datetime, today: date) -> datetime:
     return max(changed_at.astimezone(UTC), midnight).replace(microsecond=0)
 
 
-def _not_modified(etag: str, modified: datetime, conditions: Conditions) -> bool:
+def not_modified(etag: str, modified: datetime, conditions: Conditions) -> bool:
     if conditions.has_etags:
         return conditions.etag_matches(etag)
     return conditions.modified_since is not None and modified <= conditions.modified_since
@@ -118,7 +118,7 @@ def feed(
     etag = _etag(spec, site, state, today)
     tag = etag + GZIP_SUFFIX if conditions.gzip else etag
     modified = last_modified(state.changed_at, today)
-    if _not_modified(tag, modified, conditions):
+    if not_modified(tag, modified, conditions):
         return Feed(tag, modified, None, conditions.gzip)
     body = BODIES.get(tag)
     if body is None:

@@ -39,6 +39,7 @@ def _name(lang: str, which: str, param: str = "") -> str:
             "kind": lambda: _("ICAT: %(kind)s", kind=param),
             "entity": lambda: _("ICAT: meetings of %(acronym)s", acronym=param),
             "private": lambda: _("ICAT: my meetings and observances"),
+            "workplan": lambda: _("ICAT workplan milestones: %(title)s", title=param),
         }
         return str(names[which]())
 
@@ -78,3 +79,8 @@ def private(asked_lang: str | None, viewer: Actor) -> FeedSpec:
     lang = _lang(asked_lang)
     key = _key(lang, "private", viewer.user_id, viewer.role, viewer.entity_id)
     return FeedSpec(key, _name(lang, "private"), FeedFilter(viewer=viewer))
+
+
+def workplan_name(asked_lang: str | None, title: str) -> str:
+    """The X-WR-CALNAME of a plan's milestone feed (one line)."""
+    return _name(_lang(asked_lang), "workplan", " ".join(title.split()))

@@ -47,6 +47,10 @@ def _subject(row: ClaimedDelivery) -> str:
     if row.kind == "campaign_step":
         step = STEP_LABELS.get(row.params["step"], row.params["step"])
         return _("%(name)s %(year)s: %(step)s", name=row.params["name"], year=row.params["year"], step=step)
+    if row.kind == "milestone_reminder":
+        return _("Milestone due in %(days)s days: %(title)s", days=row.params["days_before"], title=title)
+    if row.kind == "rating_request":
+        return _("Rate your activities for %(period)s: %(title)s", period=row.params["period"], title=title)
     subjects = {
         "meeting_cancelled": _("Cancelled: %(title)s", title=title),
         "meeting_invitation": _("Invitation: %(title)s", title=title),
@@ -142,6 +146,10 @@ def _context(row: ClaimedDelivery, user: User | None, base_url: str) -> dict[str
         context["link"] = f"{base_url}/publications/{params['publication_id']}/respond"
         context["deadline_yours"] = _when(params["deadline"], zone, locale)
         context["your_zone"] = zone
+    if "workplan_id" in params:
+        context["link"] = f"{base_url}/workplans/{params['workplan_id']}"
+    if "due_on" in params:
+        context["due"] = format_date(date.fromisoformat(params["due_on"]), "long", locale=locale)
     if "starts_at" in params:
         context["when_yours"] = _when(params["starts_at"], zone, locale)
         context["when_theirs"] = _when(params["starts_at"], params["timezone"], locale)

@@ -19,12 +19,14 @@ from icat.meetings.events import (
     OccurrenceMoved,
 )
 from icat.notifications.invitations import plan_invitations, plan_session_notices, retire_invitations
+from icat.notifications.milestones import replan_activity, replan_plan
 from icat.notifications.models import Notice
 from icat.notifications.planning import plan_cancellation_notices, replan_meeting
 from icat.notifications.publication_reminders import plan_outcome_notices, replan_round
 from icat.publications.events import CirculationRoundClosed
 from icat.registry.events import EntityUpdated
 from icat.rotation.events import ChairTermMissing, ChairTermStarted
+from icat.workplan.events import WorkplanAdopted
 
 
 def notify_focal_points_of_entity_change(session: Session, event: EntityUpdated) -> None:
@@ -55,6 +57,20 @@ def send_invitations(session: Session, event: AboutAMeeting) -> None:
 def notify_session_change(session: Session, event: OccurrenceMoved | OccurrenceCancelled) -> None:
     """One session of a series moved or cancelled: each recipient is told once."""
     plan_session_notices(session, event.meeting_id, event.recurrence_id)
+
+
+class AboutAnActivity(Protocol):
+    activity_id: int
+
+
+def replan_milestone_reminders(session: Session, event: AboutAnActivity) -> None:
+    """An activity was added or changed (milestones, dates, leads, status): re-plan its reminders."""
+    replan_activity(session, event.activity_id, since=outbox.event_time())
+
+
+def plan_adopted_reminders(session: Session, event: WorkplanAdopted) -> None:
+    """A plan was adopted: its milestones start reminding (drafts do not)."""
+    replan_plan(session, event.workplan_id, since=outbox.event_time())
 
 
 def notify_cancellation(session: Session, event: MeetingCancelled) -> None:

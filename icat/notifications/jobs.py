@@ -11,11 +11,13 @@ from icat.core import clock
 from icat.core.uow import unit_of_work
 from icat.meetings.models import Meeting
 from icat.notifications.campaigns import plan_campaigns
+from icat.notifications.milestones import plan_rating_requests, replan_upcoming
 from icat.notifications.planning import replan_meeting
 
 
 def plan_ahead(session_factory: Callable[[], Session]) -> list[str]:
-    """Plan the observance campaigns and move recurring meetings' reminders forward.
+    """Plan the observance campaigns, move recurring meetings' reminders forward, catch up
+    milestone reminders (focal points appointed since) and ask for the year's ratings.
 
     Idempotent (rows are keyed), so running it twice, or on two workers, plans nothing new.
     """
@@ -31,4 +33,8 @@ def plan_ahead(session_factory: Callable[[], Session]) -> list[str]:
         planned = sum(replan_meeting(session, meeting_id)[0] for meeting_id in recurring)
         if planned:
             done.append(f"{planned} reminders for recurring meetings")
+        if milestones := replan_upcoming(session):
+            done.append(f"{milestones} milestone reminders")
+        if ratings := plan_rating_requests(session):
+            done.append(f"{ratings} rating requests")
     return done

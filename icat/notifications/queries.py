@@ -12,6 +12,7 @@ from icat.core.actor import Actor
 from icat.core.permissions import SIGNED_IN, STAFF, require_role
 from icat.meetings.queries import get_meeting
 from icat.notifications.models import Delivery, Notice
+from icat.workplan.access import get_activity
 
 
 def inbox(session: Session, user_id: int, *, limit: int = 100, before: int | None = None) -> Sequence[Notice]:
@@ -35,9 +36,18 @@ def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> 
     anonymous reader, NotFound when the actor may not see the meeting."""
     actor = require_role(actor, SIGNED_IN, _l("see reminder plans"))
     get_meeting(session, meeting_id, actor=actor)
-    query = (
-        sa.select(Delivery).where(Delivery.subject == f"meeting:{meeting_id}").order_by(Delivery.due_at, Delivery.key)
-    )
+    return _plan_of(session, actor, f"meeting:{meeting_id}")
+
+
+def activity_reminder_plan(session: Session, *, actor: Actor | None, activity_id: int) -> Sequence[Delivery]:
+    """A workplan activity's milestone reminders, shown as ``reminder_plan`` shows a meeting's."""
+    actor = require_role(actor, SIGNED_IN, "see reminder plans")
+    get_activity(session, activity_id, actor=actor)
+    return _plan_of(session, actor, f"activity:{activity_id}")
+
+
+def _plan_of(session: Session, actor: Actor, subject: str) -> Sequence[Delivery]:
+    query = sa.select(Delivery).where(Delivery.subject == subject).order_by(Delivery.due_at, Delivery.key)
     if actor.role not in STAFF:
         query = query.where(Delivery.user_id.is_not(None), Delivery.user_id == actor.user_id)
     return session.scalars(query).all()

@@ -46,6 +46,7 @@ ACTIVITY_AREA_LABELS = {
     "accounts": _l("Accounts"),
     "notifications": _l("Deliveries"),
     "publications": _l("Publications"),
+    "workplan": _l("Workplan"),
 }
 EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),
@@ -64,6 +65,12 @@ EVENT_LABELS = {
     "MeetingUpdated": _l("Meeting changed"),
     "ObservanceCreated": _l("Observance added"),
     "ObservanceUpdated": _l("Observance changed"),
+    "WorkplanCreated": _l("Workplan drafted"),
+    "WorkplanUpdated": _l("Workplan changed"),
+    "WorkplanAdopted": _l("Workplan adopted"),
+    "OutcomeAdded": _l("Workplan outcome added"),
+    "ActivityAdded": _l("Workplan activity added"),
+    "ActivityUpdated": _l("Workplan activity changed"),
 }
 
 

@@ -194,6 +194,27 @@ def _publication_outcome(p: dict[str, Any]) -> tuple[str, str, str | None]:
     return _("Circulation closed: %(title)s", title=p["title"]), sentence, _publication(p)
 
 
+def _milestone(p: dict[str, Any]) -> tuple[str, str, str | None]:
+    return (
+        _("Milestone due in %(days)s days: %(title)s", days=p["days_before"], title=p["title"]),
+        _(
+            "Milestone due in %(days)s days: %(title)s (%(activity)s).",
+            days=p["days_before"],
+            title=p["title"],
+            activity=p["activity"],
+        ),
+        url_for("workplans.detail", plan_id=p["workplan_id"]),
+    )
+
+
+def _rating_request(p: dict[str, Any]) -> tuple[str, str, str | None]:
+    return (
+        _("Rate your activities for %(period)s: %(title)s", period=p["period"], title=p["title"]),
+        _("Rate your activities for %(period)s: %(title)s.", period=p["period"], title=p["title"]),
+        url_for("workplans.detail", plan_id=p["workplan_id"]),
+    )
+
+
 PRESENTERS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str | None]]] = {
     "entity_updated": _entity,
     "chair_term_started": _term_started,
@@ -210,6 +231,8 @@ PRESENTERS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str | None]]] =
     "campaign_step": _campaign,
     "publication_reminder": _publication_reminder,
     "publication_outcome": _publication_outcome,
+    "milestone_reminder": _milestone,
+    "rating_request": _rating_request,
 }
 
 
@@ -233,6 +256,7 @@ SUBJECT_PAGES: dict[str, Callable[[str], str]] = {
     "observance": lambda key: url_for("observances.detail", slug=key),
     "delivery": lambda key: url_for("notifications.problems"),
     "publication": lambda key: url_for("publications.detail", publication_id=int(key)),
+    "workplan": lambda key: url_for("workplans.detail", plan_id=int(key)),
 }
 
 

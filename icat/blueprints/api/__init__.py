@@ -24,4 +24,5 @@ from icat.blueprints.api import (  # noqa: E402,F401
     reminders,
     rotation,
     tokens,
+    workplans,
 )

@@ -25,6 +25,17 @@ def meeting_reminders(meeting_id: int) -> Response:
     return json_response({"items": DeliverySchema(many=True).dump(rows), "next_cursor": None})
 
 
+@bp.get("/activities/<int:activity_id>/reminders")
+@doc(
+    "A workplan activity's milestone reminders (everyone's for the secretariat, one's own otherwise)",
+    response=DeliveryListSchema,
+    errors=(401, 404),
+)
+def activity_reminders(activity_id: int) -> Response:
+    rows = queries.activity_reminder_plan(current_session(), actor=current_actor(), activity_id=activity_id)
+    return json_response({"items": DeliverySchema(many=True).dump(rows), "next_cursor": None})
+
+
 @bp.get("/deliveries")
 @doc(
     "Failed and skipped deliveries (secretariat)",
