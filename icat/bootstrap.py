@@ -6,6 +6,7 @@ idempotent in effect, and the outbox makes their database effects exactly-once.
 
 from __future__ import annotations
 
+from icat.accounts.events import AccountLinkIssued
 from icat.core.outbox import HandlerTable
 from icat.meetings.events import (
     MeetingCancelled,
@@ -20,6 +21,7 @@ from icat.meetings.events import (
     OccurrenceCancelled,
     OccurrenceMoved,
 )
+from icat.notifications.account_mail import plan_account_mail
 from icat.notifications.handlers import (
     notify_cancellation,
     notify_focal_points_of_entity_change,
@@ -51,4 +53,6 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingProposed: [notify_meeting_proposed],
     MeetingConfirmed: [notify_proposal_confirmed],
     MeetingDeclined: [notify_proposal_declined],
+    # Invitations and password resets: one mail per link, through the deliveries.
+    AccountLinkIssued: [plan_account_mail],
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.accounts import passwords, rules
@@ -84,7 +85,8 @@ def create_user(
 def refuse_taken(session: Session, email: str) -> None:
     """Conflict (409) when an account has this (normalised) address already."""
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"A user with email {email} exists already.", fields={"email": ["Taken."]})
+        taken = _l("A user with email %(email)s exists already.", email=email)
+        raise Conflict(taken, fields={"email": [taken]})
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class LoginOutcome:
     retry_after: int = 0
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """The text with what no database column holds (NUL: PostgreSQL refuses it; a lone
     surrogate: not UTF-8) replaced, so a hostile sign-in is one more failed attempt, not a 500.
     No address contains either, so no account can match it."""
@@ -113,7 +115,7 @@ def log_in(session: Session, *, email: str, password: str, ip: str, limits: Logi
     made with older parameters or algorithm is remade with argon2id on success.
     """
     now = clock.now()
-    email = _storable(email.strip().lower())
+    email = storable(email.strip().lower())
     retry = throttled(session, email=email, ip=ip, limits=limits)
     if retry:
         return LoginOutcome(retry_after=retry)
@@ -132,7 +134,9 @@ def open_session(session: Session, user: User, limits: LoginLimits) -> str:
     """Start a login session for ``user`` (already authenticated); returns its secret key."""
     now = clock.now()
     key = new_secret()
-    user.last_sign_in_at = now
+    # A statement, not an attribute: signing in is no edit, so the version (ETag) stays and
+    # an admin's edit made meanwhile is not refused as stale.
+    session.execute(sa.update(User).where(User.id == user.id).values(last_sign_in_at=now))
     session.add(
         LoginSession(
             user=user, key_hash=hash_secret(key), created_at=now, expires_at=now + timedelta(hours=limits.session_hours)

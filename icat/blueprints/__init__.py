@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         observances,
         registry,
         rotation,
+        users_admin,
     )
     from icat.blueprints.api import bp as api_bp
 
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         feed_tokens,
         observances,
+        users_admin,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -22,4 +22,5 @@ from icat.blueprints.api import (  # noqa: E402,F401
     reminders,
     rotation,
     tokens,
+    users,
 )
