@@ -6,7 +6,7 @@ idempotent in effect, and the outbox makes their database effects exactly-once.
 
 from __future__ import annotations
 
-from icat.accounts.events import AccountLinkIssued
+from icat.accounts.events import AccountLinkIssued, UserUpdated
 from icat.core.outbox import HandlerTable
 from icat.meetings.events import (
     MeetingCancelled,
@@ -21,7 +21,7 @@ from icat.meetings.events import (
     OccurrenceCancelled,
     OccurrenceMoved,
 )
-from icat.notifications.account_mail import plan_account_mail
+from icat.notifications.account_mail import apply_reminder_preferences, plan_account_mail
 from icat.notifications.handlers import (
     notify_cancellation,
     notify_focal_points_of_entity_change,
@@ -55,4 +55,5 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingDeclined: [notify_proposal_declined],
     # Invitations and password resets: one mail per link, through the deliveries.
     AccountLinkIssued: [plan_account_mail],
+    UserUpdated: [apply_reminder_preferences],
 }

@@ -91,3 +91,13 @@ def check_reminder_preferences(errors: Errors, value: Any) -> dict[str, Any]:
         errors["reminder_preferences"] = problems
         return {}
     return {"meeting_kinds": dict(value.get("meeting_kinds", {})), "world_day": value.get("world_day", True)}
+
+
+def check_place(language: str, zone: str) -> tuple[str, str]:
+    """An anonymous visitor's choice of language and zone, checked like a profile's."""
+    errors: Errors = {}
+    check_language(errors, language)
+    check_zone(errors, zone)
+    if errors:
+        raise ValidationError(_l("Choose a UN language and an IANA time zone."), fields=errors)
+    return language, zone

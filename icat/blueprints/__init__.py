@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from icat.blueprints import (
+        account_links,
         accounts,
         activity,
         calendar,
@@ -17,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
         meetings,
         notifications,
         observances,
+        profile,
         registry,
         rotation,
         users_admin,
@@ -27,6 +29,8 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         accounts,
+        account_links,
+        profile,
         registry,
         activity,
         meetings,

@@ -227,10 +227,7 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
             context = _context(item, user, base_url)
             if item.kind in PATHS:
                 link = account_links.get(item.params.get("link_id"))
-                locale, zone = (user.locale, user.timezone) if user else ("en", "UTC")
-                context |= link_context(
-                    link, item.kind, secret=settings.secret, base_url=base_url, locale=locale, zone=zone
-                )
+                context |= link_context(link, item.kind, secret=settings.secret, base_url=base_url, user=user)
             with force_locale(user.locale if user else "en"):
                 subject = _subject(item)
                 body = render_template(f"email/{item.kind}.txt", **context)

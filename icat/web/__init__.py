@@ -35,11 +35,13 @@ def _refuse_nul() -> None:
 
 def init_web(app: Flask) -> None:
     """Wire the web layer into ``app`` (called once by ``create_app``, before routes)."""
-    from icat.web import auth, errors, i18n, templating
+    from icat.web import auth, errors, i18n, sign_in, templating
 
     app.url_map.converters["int"] = RowIdConverter
     app.before_request(_refuse_nul)
     auth.init_auth(app)
+    app.extensions["icat_oidc_providers"] = sign_in.parse_providers(app.config.get("OIDC_PROVIDERS"))
+    app.jinja_env.globals["oidc_providers"] = sign_in.oidc_choices
     i18n.init_i18n(app)
     templating.init_templating(app)
     errors.register_error_handlers(app)
