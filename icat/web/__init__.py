@@ -40,7 +40,7 @@ def init_web(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     app.before_request(_refuse_nul)
     auth.init_auth(app)
-    app.extensions["icat_oidc_providers"] = sign_in.parse_providers(app.config.get("OIDC_PROVIDERS"))
+    sign_in.init_oidc(app)
     app.jinja_env.globals["oidc_providers"] = sign_in.oidc_choices
     i18n.init_i18n(app)
     templating.init_templating(app)

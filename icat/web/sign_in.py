@@ -7,7 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+import requests
+from authlib.integrations.flask_client import OAuth, OAuthError
+from flask import Flask, Response, current_app, url_for
+from flask_babel import lazy_gettext as _l
+from joserfc.errors import JoseError
+
+from icat.core.errors import DomainError, NotFound
 
 
 @dataclass(frozen=True)
@@ -48,3 +54,55 @@ def providers() -> list[Provider]:
 def oidc_choices(user: Any = None) -> list[Provider]:
     """The providers a person may sign in with: those serving their address (all, if none given)."""
     return [p for p in providers() if user is None or p.serves(user.email)]
+
+
+class ProviderFailed(DomainError):
+    """The provider's answer could not be used (refused, forged, expired, unreachable)."""
+
+    status, code = 502, "provider_failed"
+
+
+def init_oidc(app: Flask) -> None:
+    """Register each configured provider with Authlib's Flask client: discovery from the
+    issuer, ``openid email`` scope, PKCE with S256."""
+    configured = parse_providers(app.config.get("OIDC_PROVIDERS"))
+    app.extensions["icat_oidc_providers"] = configured
+    # One registry per application: Authlib caches each provider's client and metadata in it.
+    oauth = app.extensions["icat_oauth"] = OAuth(app)
+    for p in configured:
+        oauth.register(
+            name=p.name,
+            client_id=p.client_id,
+            client_secret=p.client_secret,
+            server_metadata_url=f"{p.issuer}/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
+        )
+
+
+def _oauth() -> OAuth:
+    return current_app.extensions["icat_oauth"]
+
+
+def provider(name: str) -> Provider:
+    found = next((p for p in providers() if p.name == name), None)
+    if found is None:
+        raise NotFound(_l("No such sign-in."))
+    return found
+
+
+def start(name: str) -> Response:
+    """Send the browser to the provider (state, nonce and PKCE verifier kept in the session)."""
+    client = _oauth().create_client(provider(name).name)
+    return client.authorize_redirect(url_for("oidc.callback", name=name, _external=True))
+
+
+def verified_identity(name: str) -> tuple[Provider, str, bool]:
+    """The provider, and the e-mail address and ``email_verified`` of its checked ID token."""
+    found = provider(name)
+    try:
+        token = _oauth().create_client(found.name).authorize_access_token()
+    except (OAuthError, JoseError, requests.RequestException, ValueError) as exc:
+        current_app.logger.info("sign-in through %s failed: %s", name, exc)
+        raise ProviderFailed(_l("Your organisation's sign-in did not complete. Try again.")) from exc
+    claims = token.get("userinfo") or {}
+    return found, str(claims.get("email") or ""), claims.get("email_verified") is True
