@@ -76,7 +76,10 @@ def _place() -> tuple[str | None, str | None]:
 
 
 def select_locale() -> str | None:
-    """The user's setting, then ``?lang=``, then the visitor's cookie, then Accept-Language."""
+    """The user's setting, then ``?lang=``, then the visitor's cookie, then Accept-Language
+    (outside a request, as in the CLI: the default)."""
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.user.locale in UN_LANGUAGES:
         return current_user.user.locale
     asked = request.args.get("lang")
@@ -87,6 +90,8 @@ def select_locale() -> str | None:
 
 def select_timezone() -> str | None:
     """The user's zone, else the visitor's cookie, else UTC (the default)."""
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated:
         return current_user.user.timezone
     return _place()[1]

@@ -19,6 +19,7 @@ from icat import create_app
 from icat.accounts import admin
 from icat.accounts.models import AccountLink, LoginSession, User
 from icat.core.actor import SYSTEM
+from icat.extensions import db
 from tests.conftest import count
 from tests.support.oidc_provider import Person, Provider, running_provider
 
@@ -32,7 +33,7 @@ def provider(free_port: int) -> Iterator[Provider]:
 
 
 @pytest.fixture
-def oidc_client(app: Flask, database_url: str, provider: Provider) -> FlaskClient:
+def oidc_client(app: Flask, database_url: str, provider: Provider) -> Iterator[FlaskClient]:
     """The application configured with the provider (the ``app`` fixture cleans the tables)."""
     settings = {
         "name": "agency",
@@ -50,7 +51,9 @@ def oidc_client(app: Flask, database_url: str, provider: Provider) -> FlaskClien
             "OIDC_PROVIDERS": [settings],
         }
     )
-    return configured.test_client()
+    yield configured.test_client()
+    with configured.app_context():
+        db.engine.dispose()  # its own engine: no connection may outlive the test
 
 
 def sign_in(client: FlaskClient, provider: Provider, person: Person) -> tuple[int, str]:
