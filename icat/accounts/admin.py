@@ -112,9 +112,11 @@ def update_user(session: Session, *, actor: Actor, user_id: int, version: int | 
     user = get_user(session, actor=actor, user_id=user_id)
     edits.refuse_unknown(changes, EDITABLE)
     edits.check_version(user, version, label=user.email)
+    if actor.user_id == user.id:  # the last admin editing themselves hears the reason (409) first
+        _keep_an_admin(session, user, changes)
     _check_rights(actor, user, changes)
+    _keep_an_admin(session, user, changes)
     values = _values(session, user, changes)
-    _keep_an_admin(session, user, values)
     diff = edits.apply_changes(user, values, set(values))
     if not diff:
         return user
@@ -158,11 +160,11 @@ def _values(session: Session, user: User, changes: dict[str, Any]) -> dict[str, 
     return values
 
 
-def _keep_an_admin(session: Session, user: User, values: dict[str, Any]) -> None:
-    """Refuse a change that would leave no active admin."""
+def _keep_an_admin(session: Session, user: User, changes: dict[str, Any]) -> None:
+    """Refuse a change that would leave no active admin (Conflict)."""
     if not (user.role == ADMIN and user.is_active):
         return
-    if values.get("role", ADMIN) == ADMIN and values.get("is_active", True):
+    if changes.get("role", ADMIN) == ADMIN and changes.get("active", True):
         return
     others = sa.select(sa.func.count()).where(User.role == ADMIN, User.is_active, User.id != user.id)
     if not session.scalar(others):

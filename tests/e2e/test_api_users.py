@@ -101,7 +101,8 @@ def test_the_secretariat_cannot_make_anyone_admin(client: FlaskClient, session: 
     assert count(session, User) == before and session.get(User, fp.id).role == "focal_point"
 
 
-def test_nobody_changes_their_own_role(client: FlaskClient, session: Session, people) -> None:
+def test_nobody_changes_their_own_role(client: FlaskClient, session: Session, people, make_user) -> None:
+    make_user("admin", email="admin2@icat.example")  # so the admin is not the last one (that is a 409)
     for key in ("admin", "sec", "fp"):
         me = people[key]
         response = client.patch(
@@ -192,9 +193,24 @@ def test_the_last_active_admin_cannot_be_deactivated(client: FlaskClient, sessio
     )
     session.expire_all()
     me = session.get(User, admin.id)
-    demote = client.patch(f"{API}/{admin.id}", json={"active": False, "version": me.version}, headers=auth(session, me))
-    assert demote.status_code == 403  # one's own state is not one's own to change
-    assert session.get(User, admin.id).is_active
+    mine = auth(session, me)
+    for change in ({"active": False}, {"role": "secretariat"}):
+        last = client.patch(f"{API}/{admin.id}", json=change | {"version": me.version}, headers=mine)
+        assert last.status_code == 409 and "last active admin" in last.json["message"], last.json
+    session.expire_all()
+    assert (session.get(User, admin.id).is_active, session.get(User, admin.id).role) == (True, "admin")
+    assert count(session, User, User.role == "admin", User.is_active) == 1
+
+
+def test_with_another_admin_one_still_cannot_deactivate_oneself(
+    client: FlaskClient, session: Session, people, make_user
+) -> None:
+    make_user("admin", email="admin2@icat.example")
+    me = people["admin"]
+    response = client.patch(f"{API}/{me.id}", json={"active": False, "version": me.version}, headers=auth(session, me))
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.get(User, me.id).is_active
 
 
 def test_reading_people_needs_staff_or_self(client: FlaskClient, session: Session, people) -> None:
