@@ -218,3 +218,41 @@ def test_reading_people_needs_staff_or_self(client: FlaskClient, session: Sessio
     assert client.get(API, headers=fp).status_code == 403
     assert client.get(f"{API}/{people['sec'].id}", headers=fp).status_code == 404
     assert client.get(API).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "nul\x00@icat.example", "role": "viewer"},
+        {"email": "x@icat.example", "role": "viewer", "name": "bell\x07"},
+        {"email": ["x@icat.example"], "role": "viewer"},
+        {"email": "x@icat.example", "role": "viewer", "active": True},
+    ],
+)
+def test_hostile_invitations_are_422_and_write_nothing(client: FlaskClient, session: Session, people, body) -> None:
+    headers = auth(session, people["admin"])
+    before = count(session, User), count(session, OutboxEvent)
+    response = client.post(API, json=body, headers=headers)
+    assert response.status_code == 422 and response.json["fields"], response.json
+    assert (count(session, User), count(session, OutboxEvent)) == before
+
+
+@pytest.mark.parametrize(
+    "prefs",
+    [[], {"meeting_kinds": {"party": True}}, {"meeting_kinds": {"briefing": "no"}}, {"world_day": 1}, {"x": 1}],
+)
+def test_bad_reminder_preferences_are_422(client: FlaskClient, session: Session, people, prefs) -> None:
+    me = people["fp"]
+    body = {"reminder_preferences": prefs, "version": me.version}
+    response = client.patch(f"{API}/{me.id}", json=body, headers=auth(session, me))
+    assert response.status_code == 422 and "reminder_preferences" in response.json["fields"], response.json
+    session.expire_all()
+    assert session.get(User, me.id).reminder_preferences == {}
+
+
+def test_ids_past_the_column_and_bad_bodies(client: FlaskClient, session: Session, people) -> None:
+    headers = auth(session, people["admin"])
+    assert client.get(f"{API}/{2**40}", headers=headers).status_code == 404
+    assert client.post(API, data="{not json", headers=headers, content_type="application/json").status_code == 400
+    assert client.get(API, query_string={"cursor": "forged"}, headers=headers).status_code == 400
+    assert client.get(API, query_string={"state": "sleeping"}, headers=headers).status_code == 422

@@ -122,3 +122,10 @@ def test_changing_the_password_ends_the_other_sessions(client: FlaskClient, sess
     session.expire_all()
     stored = session.scalar(sa.select(User.password_hash).where(User.id == user.id))
     assert stored.startswith("$argon2id$") and count(session, LoginSession, LoginSession.user_id == user.id) == 1
+
+
+def test_a_hostile_address_gets_the_same_answer(client: FlaskClient, session: Session, make_user) -> None:
+    make_user("viewer", email="known@icat.example")
+    status, page = ask(client, "known@icat.example\x00' OR 1=1 --")
+    assert status == 200 and "If an account uses this address" in page
+    assert count(session, AccountLink) == 0 and count(session, LoginAttempt, LoginAttempt.purpose == "reset") == 1
