@@ -6,6 +6,7 @@ idempotent in effect, and the outbox makes their database effects exactly-once.
 
 from __future__ import annotations
 
+from icat.accounts.events import AccountLinkIssued, UserUpdated
 from icat.core.outbox import HandlerTable
 from icat.meetings.events import (
     MeetingCancelled,
@@ -20,6 +21,7 @@ from icat.meetings.events import (
     OccurrenceCancelled,
     OccurrenceMoved,
 )
+from icat.notifications.account_mail import apply_reminder_preferences, plan_account_mail
 from icat.notifications.handlers import (
     notify_cancellation,
     notify_focal_points_of_entity_change,
@@ -68,4 +70,7 @@ EVENT_HANDLERS: HandlerTable = {
     WorkplanAdopted: [plan_adopted_reminders],
     ActivityAdded: [replan_milestone_reminders],
     ActivityUpdated: [replan_milestone_reminders],
+    # Invitations and password resets: one mail per link, through the deliveries.
+    AccountLinkIssued: [plan_account_mail],
+    UserUpdated: [apply_reminder_preferences],
 }

@@ -35,6 +35,10 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_SECONDS = 900
     LOGIN_SESSION_HOURS = 12
+    # Organisations' OpenID Connect providers: a JSON list of {name, issuer, client_id,
+    # client_secret, domains} (icat.web.sign_in). Empty: password sign-in only.
+    OIDC_PROVIDERS = "[]"
+    PREFERENCE_COOKIE = "icat_place"  # an anonymous visitor's language and zone
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 200
     # Flask / extension settings derived below, listed here for documentation.

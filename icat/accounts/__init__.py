@@ -1,1 +1,2 @@
-"""Accounts: users, roles, login sessions, API and feed tokens, login throttling."""
+"""Accounts: users, roles, login sessions, API and feed tokens, throttling, passwords,
+invitation and reset links, user administration and organisation (OpenID Connect) sign-in."""

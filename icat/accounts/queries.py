@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
 from icat.core.actor import Actor
-from icat.core.permissions import is_signed_in
+from icat.core.errors import ValidationError
+from icat.core.permissions import STAFF, is_signed_in, require_role
+from icat.registry.models import Entity
 
 
 def focal_points(session: Session, *, actor: Actor | None, entity_id: int) -> list[dict[str, str]] | None:
@@ -26,3 +28,35 @@ def focal_points(session: Session, *, actor: Actor | None, entity_id: int) -> li
 
 def users(session: Session) -> Sequence[User]:
     return session.scalars(sa.select(User).order_by(User.email)).all()
+
+
+USER_STATES = ("invited", "active", "deactivated")
+
+
+def list_users(
+    session: Session,
+    *,
+    actor: Actor | None,
+    role: str | None = None,
+    entity: str | None = None,
+    state: str | None = None,
+    after: int = 0,
+    limit: int = 50,
+) -> Sequence[User]:
+    """People (staff only), by id, filtered by role, entity acronym and state. Raises
+    Unauthorized, Forbidden, ValidationError (``cursor``)."""
+    require_role(actor, STAFF, "list people")
+    if type(after) is not int:  # a cursor is decoded JSON: anything a client sent
+        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]})
+    query = sa.select(User).where(User.id > after).order_by(User.id).limit(limit)
+    if role:
+        query = query.where(User.role == role)
+    if entity:
+        query = query.join(Entity, Entity.id == User.entity_id).where(Entity.acronym == entity)
+    if state == "deactivated":
+        query = query.where(sa.not_(User.is_active))
+    elif state == "invited":
+        query = query.where(User.is_active, User.password_hash == "", User.last_sign_in_at.is_(None))
+    elif state == "active":
+        query = query.where(User.is_active, sa.or_(User.password_hash != "", User.last_sign_in_at.is_not(None)))
+    return session.scalars(query).all()

@@ -5,26 +5,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from zoneinfo import available_timezones
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from icat.accounts import passwords, rules
 from icat.accounts.events import TokenCreated, TokenRevoked, UserCreated
 from icat.accounts.models import TOKEN_KINDS, LoginAttempt, LoginSession, Token, User
 from icat.core import clock, outbox
 from icat.core.actor import SYSTEM, Actor
-from icat.core.errors import Conflict, Message, NotFound, ValidationError
-from icat.core.permissions import ADMINS, ROLES, require_role
-from icat.registry.models import UN_LANGUAGES, Entity
+from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.permissions import ADMINS, require_role
 
-MIN_PASSWORD_LENGTH = 12
-# A dummy hash to compare against when the email is unknown, so both paths cost the same.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+normalise_email = rules.normalise_email
 
 
 def hash_secret(raw: str) -> str:
@@ -40,15 +35,6 @@ def actor_for(user: User) -> Actor:
     return Actor(user_id=user.id, label=user.email, role=user.role, entity_id=user.entity_id)
 
 
-def normalise_email(email: str) -> str:
-    try:
-        return validate_email(email.strip(), check_deliverability=False, globally_deliverable=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValidationError(
-            _l("Invalid email address."), fields={"email": [str(exc)]}, rule="accounts.email_invalid"
-        ) from exc
-
-
 def create_user(
     session: Session,
     *,
@@ -61,43 +47,30 @@ def create_user(
     locale: str = "en",
     timezone: str = "UTC",
 ) -> User:
-    """Create a user. Raises ValidationError (bad email, short password, unknown role or
-    entity, focal point without entity), Conflict (email taken). Emits UserCreated."""
-    require_role(actor, ADMINS, _l("create users"))
-    errors: dict[str, list[Message]] = {}
-    if role not in ROLES:
-        errors["role"] = [_l("Must be one of: %(choices)s.", choices=", ".join(ROLES))]
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [_l("Must be at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]
-    if locale not in UN_LANGUAGES:
-        errors["locale"] = [_l("Must be one of the UN languages: %(choices)s.", choices=", ".join(UN_LANGUAGES))]
-    if timezone not in available_timezones():
-        errors["timezone"] = [_l("%(zone)r is not an IANA time zone such as Europe/Vienna.", zone=timezone)]
-    entity = None
-    if entity_acronym:
-        entity = session.scalar(sa.select(Entity).where(Entity.acronym == entity_acronym))
-        if entity is None:
-            errors["entity"] = [_l("No entity with acronym %(acronym)r.", acronym=entity_acronym)]
-    elif role == "focal_point":
-        errors["entity"] = [_l("A focal point acts for one entity: name it.")]
+    """Create a user with a password (operators, tests; people are invited instead). Raises
+    ValidationError (bad email, weak password, unknown role, language, zone or entity, focal
+    point without entity), Conflict (email taken). Emits UserCreated."""
+    require_role(actor, ADMINS, "create users")
+    errors: rules.Errors = {}
+    rules.check_role(errors, role)
+    rules.check_password(errors, password)
+    rules.check_language(errors, locale, "locale")
+    rules.check_zone(errors, timezone)
+    entity = rules.resolve_entity(session, errors, role, entity_acronym)
     if errors:
         raise ValidationError(_l("The user could not be created."), fields=errors, rule="accounts.user_invalid")
     email = normalise_email(email)
-    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict(
-            _l("A user with email %(email)s exists already.", email=email),
-            fields={"email": [_l("Taken.")]},
-            rule="accounts.email_taken",
-        )
+    refuse_taken(session, email)
     user = User(
         email=email,
         display_name=display_name,
-        password_hash=generate_password_hash(password),
+        password_hash=passwords.hash_password(password),
         role=role,
         entity=entity,
         locale=locale,
         timezone=timezone,
         created_at=clock.now(),
+        reminder_preferences={},
     )
     session.add(user)
     session.flush()
@@ -109,6 +82,13 @@ def create_user(
     return user
 
 
+def refuse_taken(session: Session, email: str) -> None:
+    """Conflict (409) when an account has this (normalised) address already."""
+    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        taken = _l("A user with email %(email)s exists already.", email=email)
+        raise Conflict(taken, fields={"email": [taken]})
+
+
 @dataclass(frozen=True)
 class LoginOutcome:
     """What a login attempt came to. ``key`` is the new session's secret, shown to nobody."""
@@ -118,7 +98,7 @@ class LoginOutcome:
     retry_after: int = 0
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """The text with what no database column holds (NUL: PostgreSQL refuses it; a lone
     surrogate: not UTF-8) replaced, so a hostile sign-in is one more failed attempt, not a 500.
     No address contains either, so no account can match it."""
@@ -131,30 +111,46 @@ def log_in(session: Session, *, email: str, password: str, ip: str, limits: Logi
 
     Failures are recorded (the caller commits them even though the login failed); after
     ``limits.max_failures`` failures for one email or five times that from one address
-    within the window, further attempts are refused with ``retry_after`` seconds.
+    within the window, further attempts are refused with ``retry_after`` seconds. A hash
+    made with older parameters or algorithm is remade with argon2id on success.
     """
     now = clock.now()
-    email = _storable(email.strip().lower())
-    since = now - timedelta(seconds=limits.window_seconds)
-    retry = _throttled_for(session, email=email, ip=ip, since=since, limits=limits)
+    email = storable(email.strip().lower())
+    retry = throttled(session, email=email, ip=ip, limits=limits)
     if retry:
         return LoginOutcome(retry_after=retry)
     user = session.scalar(sa.select(User).where(User.email == email))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid, stale = passwords.verify(user.password_hash if user else "", password)
     if user is None or not valid or not user.is_active:
-        session.add(LoginAttempt(email=email, ip=ip, at=now))
+        session.add(LoginAttempt(email=email, ip=ip, at=now, purpose="login"))
         return LoginOutcome()
-    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
+    if stale:
+        user.password_hash = passwords.hash_password(password)
+    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email, LoginAttempt.purpose == "login"))
+    return LoginOutcome(user=user, key=open_session(session, user, limits))
+
+
+def open_session(session: Session, user: User, limits: LoginLimits) -> str:
+    """Start a login session for ``user`` (already authenticated); returns its secret key."""
+    now = clock.now()
     key = new_secret()
+    # A statement, not an attribute: signing in is no edit, so the version (ETag) stays and
+    # an admin's edit made meanwhile is not refused as stale.
+    session.execute(sa.update(User).where(User.id == user.id).values(last_sign_in_at=now))
     session.add(
         LoginSession(
-            user=user,
-            key_hash=hash_secret(key),
-            created_at=now,
-            expires_at=now + timedelta(hours=limits.session_hours),
+            user=user, key_hash=hash_secret(key), created_at=now, expires_at=now + timedelta(hours=limits.session_hours)
         )
     )
-    return LoginOutcome(user=user, key=key)
+    return key
+
+
+def end_sessions(session: Session, user_id: int, *, keep_key: str | None = None) -> None:
+    """End every login session of the person (but the one carrying ``keep_key``)."""
+    query = sa.delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep_key:
+        query = query.where(LoginSession.key_hash != hash_secret(keep_key))
+    session.execute(query)
 
 
 @dataclass(frozen=True)
@@ -164,14 +160,19 @@ class LoginLimits:
     session_hours: int = 12
 
 
-def _throttled_for(session: Session, *, email: str, ip: str, since: object, limits: LoginLimits) -> int:
-    """Seconds until the oldest counted failure leaves the window, or 0 when not throttled."""
+def throttled(session: Session, *, email: str, ip: str, limits: LoginLimits, purpose: str = "login") -> int:
+    """Seconds until the oldest counted attempt of ``purpose`` leaves the window (too many for
+    this email, or five times as many from this address), or 0 when not throttled. The
+    attempts are rows, so every web process sees the same counts."""
+    since = clock.now() - timedelta(seconds=limits.window_seconds)
     for column, value, limit in (
         (LoginAttempt.email, email, limits.max_failures),
         (LoginAttempt.ip, ip, limits.max_failures * 5),
     ):
-        recent = sa.select(LoginAttempt.at).where(column == value, LoginAttempt.at >= since)
-        times = sorted(session.scalars(recent))
+        recent = sa.select(LoginAttempt.at).where(
+            column == value, LoginAttempt.purpose == purpose, LoginAttempt.at >= since
+        )
+        times: list[datetime] = sorted(session.scalars(recent))
         if len(times) >= limit:
             oldest = times[len(times) - limit]
             return max(1, int((oldest + timedelta(seconds=limits.window_seconds) - clock.now()).total_seconds()))

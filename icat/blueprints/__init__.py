@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from icat.blueprints import (
+        account_links,
         accounts,
         action_items,
         activity,
@@ -18,10 +19,13 @@ def register_blueprints(app: Flask) -> None:
         meetings,
         notifications,
         observances,
+        oidc,
+        profile,
         publication_drafts,
         publications,
         registry,
         rotation,
+        users_admin,
         workplans,
     )
     from icat.blueprints.api import bp as api_bp
@@ -30,6 +34,9 @@ def register_blueprints(app: Flask) -> None:
         health,
         home,
         accounts,
+        account_links,
+        oidc,
+        profile,
         registry,
         activity,
         meetings,
@@ -40,8 +47,9 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         feed_tokens,
         observances,
-        publications,
         publication_drafts,
+        publications,
+        users_admin,
         workplans,
     ):
         app.register_blueprint(module.bp)

@@ -24,12 +24,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _limits() -> accounts.LoginLimits:
+def login_limits() -> accounts.LoginLimits:
     cfg = current_app.config
     return accounts.LoginLimits(cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_WINDOW_SECONDS"], cfg["LOGIN_SESSION_HOURS"])
 
 
-def _client_ip() -> str:
+def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
@@ -40,7 +40,7 @@ def login() -> Response | tuple[str, int]:
     outcome = submit(
         form,
         lambda: accounts.log_in(
-            current_session(), email=form.email.data, password=form.password.data, ip=_client_ip(), limits=_limits()
+            current_session(), email=form.email.data, password=form.password.data, ip=client_ip(), limits=login_limits()
         ),
     )
     return _signed_in(outcome.result) or _login_page(outcome)

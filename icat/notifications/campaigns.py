@@ -35,7 +35,8 @@ def campaign_recipients(session: Session, year: int) -> list[Recipient]:
         .where(User.entity_id.in_(entity_ids), User.role == "focal_point", User.is_active)
         .order_by(User.id)
     )
-    return [Recipient(f"user:{u.id}", u.id, u.email, u.email) for u in users]
+    wanted = [u for u in users if (u.reminder_preferences or {}).get("world_day", True)]  # the profile's choice
+    return [Recipient(f"user:{u.id}", u.id, u.email, u.email) for u in wanted]
 
 
 def _at(day: date) -> datetime:

@@ -25,10 +25,11 @@ from flask_babel import gettext as _
 from icalendar import Calendar, vCalAddress
 from sqlalchemy.orm import Session
 
-from icat.accounts.models import User
+from icat.accounts.models import AccountLink, User
 from icat.calendar.render import FOOTER, PRODID, assemble, meeting_block, occurrence_block
 from icat.core import clock
 from icat.meetings.models import Meeting
+from icat.notifications.account_mail import PATHS, link_context
 from icat.notifications.dispatch import ClaimedDelivery, Outgoing, Renderer
 from icat.observances.labels import STEP_LABELS
 
@@ -51,6 +52,10 @@ def _subject(row: ClaimedDelivery) -> str:
         return _("Milestone due in %(days)s days: %(title)s", days=row.params["days_before"], title=title)
     if row.kind == "rating_request":
         return _("Rate your activities for %(period)s: %(title)s", period=row.params["period"], title=title)
+    if row.kind == "invitation":
+        return _("You are invited to the ICAT Workspace")
+    if row.kind == "password_reset":
+        return _("Reset your ICAT Workspace password")
     subjects = {
         "meeting_cancelled": _("Cancelled: %(title)s", title=title),
         "meeting_invitation": _("Invitation: %(title)s", title=title),
@@ -229,12 +234,14 @@ class MailSettings:
     base_url: str
     sender: str
     organizer: str  # ORGANIZER of calendar objects: the secretariat's address
+    secret: str = ""  # the key account links are derived with (icat.accounts.links)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:
         sender = str(config["MAIL_FROM"])
         organizer = str(config.get("ORGANIZER_EMAIL") or sender)
-        return cls(base_url=str(config["BASE_URL"]).rstrip("/"), sender=sender, organizer=organizer)
+        base_url = str(config["BASE_URL"]).rstrip("/")
+        return cls(base_url=base_url, sender=sender, organizer=organizer, secret=str(config["SECRET_KEY"]))
 
 
 def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Renderer:
@@ -253,6 +260,7 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
     def for_batch(session: Session, items: list[ClaimedDelivery]) -> Callable[[ClaimedDelivery], Outgoing]:
         users = _by_id(session, User, {i.user_id for i in items if i.user_id})
         meetings = _by_id(session, Meeting, {i.params["meeting_id"] for i in items if i.params.get("meeting_id")})
+        account_links = _by_id(session, AccountLink, {i.params["link_id"] for i in items if i.params.get("link_id")})
         texts: dict[tuple[Any, ...], bytes] = {}
         stamp = clock.now()  # DTSTAMP: this batch is being sent now
 
@@ -274,9 +282,13 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
 
         def text(item: ClaimedDelivery, user: User | None, email: str) -> bytes:
             method = METHODS.get(item.kind)
+            context = _context(item, user, base_url)
+            if item.kind in PATHS:
+                link = account_links.get(item.params.get("link_id"))
+                context |= link_context(link, item.kind, secret=settings.secret, base_url=base_url, user=user)
             with force_locale(user.locale if user else "en"):
                 subject = _subject(item)
-                body = render_template(f"email/{item.kind}.txt", **_context(item, user, base_url))
+                body = render_template(f"email/{item.kind}.txt", **context)
             invite = ics(item, method, email) if method else None
             return _prototype(subject, sender, body, invite, method or "")
 
@@ -302,7 +314,7 @@ def renderer(settings: MailSettings, render_template: Callable[..., str]) -> Ren
     return for_batch
 
 
-def _by_id(session: Session, model: type[User] | type[Meeting], ids: set[int]) -> dict[int, Any]:
+def _by_id(session: Session, model: type[User] | type[Meeting] | type[AccountLink], ids: set[int]) -> dict[int, Any]:
     """One query for the whole batch, not one per message."""
     if not ids:
         return {}

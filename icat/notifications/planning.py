@@ -64,6 +64,8 @@ def meeting_recipients(session: Session, meeting: Meeting) -> list[Recipient]:
         followers = [u for u in followers if u.entity_id in invited or u.role in STAFF]
     people: dict[int, Recipient] = {}
     for user in [*focal, *followers]:
+        if not wants_reminders(user, meeting.kind):
+            continue
         people.setdefault(user.id, Recipient(f"user:{user.id}", user.id, user.email, user.email))
     reached = {u.entity_id for u in focal}
     missing = [
@@ -72,6 +74,11 @@ def meeting_recipients(session: Session, meeting: Meeting) -> list[Recipient]:
         if entity_id not in reached
     ]
     return [*people.values(), *missing]
+
+
+def wants_reminders(user: User, kind: str) -> bool:
+    """The person's reminder preferences (profile): a kind not mentioned is wanted."""
+    return bool((user.reminder_preferences or {}).get("meeting_kinds", {}).get(kind, True))
 
 
 def _offsets(meeting: Meeting) -> list[str]:

@@ -60,3 +60,15 @@ def problem_deliveries(
     require_role(actor, STAFF, _l("see failed deliveries"))
     query = sa.select(Delivery).where(Delivery.status.in_(statuses)).order_by(Delivery.updated_at.desc()).limit(limit)
     return session.scalars(query).all()
+
+
+def invitation_mails(session: Session, *, actor: Actor | None, user_ids: Sequence[int]) -> dict[int, Delivery]:
+    """The newest invitation mail of each of these people (secretariat and admins), so the
+    people page shows whether it was sent, is waiting, or failed."""
+    require_role(actor, STAFF, "see invitations")
+    query = (
+        sa.select(Delivery)
+        .where(Delivery.kind == "invitation", Delivery.user_id.in_(list(user_ids)))
+        .order_by(Delivery.id)
+    )
+    return {row.user_id: row for row in session.scalars(query) if row.user_id is not None}

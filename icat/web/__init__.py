@@ -36,11 +36,13 @@ def _refuse_nul() -> None:
 
 def init_web(app: Flask) -> None:
     """Wire the web layer into ``app`` (called once by ``create_app``, before routes)."""
-    from icat.web import auth, errors, i18n, templating
+    from icat.web import auth, errors, i18n, sign_in, templating
 
     app.url_map.converters["int"] = RowIdConverter
     app.before_request(_refuse_nul)
     auth.init_auth(app)
+    sign_in.init_oidc(app)
+    app.jinja_env.globals["oidc_providers"] = sign_in.oidc_choices
     i18n.init_i18n(app)
     templating.init_templating(app)
     errors.register_error_handlers(app)

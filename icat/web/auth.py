@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user
 
@@ -92,3 +92,8 @@ def requires(roles: frozenset[str], action: Message) -> Callable[[Callable[..., 
         return wrapper
 
     return decorate
+
+
+def link_secret() -> str:
+    """The key account links are derived with (icat.accounts.links): the app's secret key."""
+    return str(current_app.config["SECRET_KEY"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from icat.accounts import rules
+from icat.accounts.forms import ROLE_LABELS
 from icat.extensions import babel
 from icat.observances.labels import CONFIDENCE_LABELS
 from icat.registry import sources
@@ -52,6 +54,12 @@ EVENT_LABELS = {
     "EntityCreated": _l("Entity added"),
     "EntityUpdated": _l("Entity changed"),
     "UserCreated": _l("User created"),
+    "UserInvited": _l("Person invited"),
+    "UserUpdated": _l("Person changed"),
+    "UserDeactivated": _l("Person deactivated"),
+    "UserReactivated": _l("Person reactivated"),
+    "AccountLinkIssued": _l("Invitation or reset link sent"),
+    "PasswordSet": _l("Password set"),
     "TokenCreated": _l("Token issued"),
     "TokenRevoked": _l("Token revoked"),
     "ChairTermRecorded": _l("Co-chairs recorded"),
@@ -74,9 +82,18 @@ EVENT_LABELS = {
 }
 
 
+def _place() -> tuple[str | None, str | None]:
+    """An anonymous visitor's language and zone from the cookie /place sets, if still valid
+    (none outside a request: the worker renders mails in each recipient's own settings)."""
+    if not has_request_context():
+        return None, None
+    language, _, zone = request.cookies.get(current_app.config["PREFERENCE_COOKIE"], "").partition(" ")
+    return (language if language in UN_LANGUAGES else None), (zone if zone in rules.time_zones() else None)
+
+
 def select_locale() -> str | None:
-    """The user's setting, then ``?lang=``, then the browser's Accept-Language; outside a
-    request (the CLI, the worker) the default, English, as lazy messages render there too."""
+    """The user's setting, then ``?lang=``, then the visitor's cookie, then Accept-Language
+    (outside a request, as in the CLI: the default)."""
     if not has_request_context():
         return None
     if current_user and current_user.is_authenticated and current_user.user.locale in UN_LANGUAGES:
@@ -84,13 +101,16 @@ def select_locale() -> str | None:
     asked = request.args.get("lang")
     if asked in UN_LANGUAGES:
         return asked
-    return request.accept_languages.best_match(UN_LANGUAGES, default="en")
+    return _place()[0] or request.accept_languages.best_match(UN_LANGUAGES, default="en")
 
 
 def select_timezone() -> str | None:
-    if has_request_context() and current_user and current_user.is_authenticated:
+    """The user's zone, else the visitor's cookie, else UTC (the default)."""
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated:
         return current_user.user.timezone
-    return None
+    return _place()[1]
 
 
 def _template_helpers() -> dict[str, Any]:
@@ -98,6 +118,7 @@ def _template_helpers() -> dict[str, Any]:
         "current_locale": str(get_locale() or "en"),
         "current_timezone": str(get_timezone()),
         "kind_label": lambda code: ENTITY_KIND_LABELS.get(code, code),
+        "role_label": lambda code: ROLE_LABELS.get(code, code),
         "category_label": lambda code: CATEGORY_LABELS.get(code, code),
         "event_label": lambda code: EVENT_LABELS.get(code, code),
         "state_label": lambda code: STATE_LABELS.get(code, code),

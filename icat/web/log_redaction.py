@@ -1,4 +1,4 @@
-"""Keep private feed tokens out of every log line (DESIGN §6).
+"""Keep private feed tokens and account links out of every log line (DESIGN §6).
 
 A private feed's address carries its secret (``/calendar/private/<token>.ics``). Werkzeug's
 request log, gunicorn's access log and our own error log all print paths, so:
@@ -14,7 +14,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger as _GunicornLogger
 
-_PRIVATE = re.compile(r"(/calendar/private/)[^/\s?\"']+")
+# Paths whose last part is a secret: private feeds, invitation and password-reset links.
+_PRIVATE = re.compile(r"(/calendar/private/|/invitations/|/password/reset/)[^/\s?\"']+")
+_MARKERS = ("/calendar/private/", "/invitations/", "/password/reset/")
 
 
 def redact(text: str) -> str:
@@ -27,7 +29,7 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/calendar/private/" in message:
+        if any(marker in message for marker in _MARKERS):
             record.msg, record.args = redact(message), None
         return True
 

@@ -233,6 +233,16 @@ PRESENTERS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str | None]]] =
     "publication_outcome": _publication_outcome,
     "milestone_reminder": _milestone,
     "rating_request": _rating_request,
+    "invitation": lambda _p: (
+        _("Invitation to the workspace"),
+        _("Your invitation to the workspace was mailed to you."),
+        None,
+    ),
+    "password_reset": lambda _p: (
+        _("Password reset"),
+        _("A link to reset your password was mailed to you."),
+        None,
+    ),
 }
 
 

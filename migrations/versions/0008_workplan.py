@@ -11,7 +11,7 @@ downgrade() drops the tables, children first. The activity log keeps what the pl
 ``activity:<id>``) are cancelled so no worker sends a reminder of a plan that is gone.
 
 Revision ID: 0008_workplan
-Revises: 0006_meeting_proposals
+Revises: 0007_publications
 Create Date: 2026-12-02 05:58:18.584429
 
 """
@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0008_workplan'
-down_revision = '0006_meeting_proposals'
+down_revision = "0007_publications"
 branch_labels = None
 depends_on = None
 

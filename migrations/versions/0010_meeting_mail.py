@@ -11,7 +11,7 @@ action items, so nothing cascades. downgrade() drops the three columns: whether 
 done stays in ``done``; who marked it and when remain in the activity log (ActionItemMarked).
 
 Revision ID: 0010_meeting_mail
-Revises: 0006_meeting_proposals
+Revises: 0009_people
 Create Date: 2026-12-02 06:20:00.000000
 
 """
@@ -22,7 +22,7 @@ import icat.core.db  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0010_meeting_mail'
-down_revision = '0006_meeting_proposals'
+down_revision = "0009_people"
 branch_labels = None
 depends_on = None
 

@@ -24,5 +24,6 @@ from icat.blueprints.api import (  # noqa: E402,F401
     reminders,
     rotation,
     tokens,
+    users,
     workplans,
 )
