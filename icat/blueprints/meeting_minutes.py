@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from icat.core.permissions import STAFF
 from icat.meetings import minutes as minutes_svc
 from icat.meetings import series
-from icat.meetings.forms import FIELD_MAP
+from icat.meetings.meeting_forms import FIELD_MAP
 from icat.meetings.minutes_forms import (
     AgendaForm,
     MinutesForm,

@@ -19,19 +19,19 @@ from icat.core.permissions import FOCAL_POINTS, STAFF
 from icat.meetings import documents, participation, proposals, services
 from icat.meetings.access import may_change_proposal, meeting_to_change, proposal_years, rsvp_entities
 from icat.meetings.forms import (
-    FIELD_MAP,
     CancelForm,
     DeclineForm,
     DocumentForm,
     FollowForm,
-    MeetingForm,
     ProposalActionForm,
     RsvpForm,
     choices,
 )
 from icat.meetings.markdown import render as markdown
+from icat.meetings.meeting_forms import FIELD_MAP, MeetingForm
 from icat.meetings.models import MEETING_KINDS, Meeting
 from icat.meetings.month import Month, month_view
+from icat.meetings.plain_forms import zone_options
 from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
 from icat.registry.queries import EntityFilter, list_entities
@@ -138,16 +138,22 @@ def detail(meeting_id: int) -> tuple[str, int]:
 def _meeting_form(meeting_id: int | None = None) -> MeetingForm:
     """The meeting form with the entities to invite; on first view of an edit, the meeting."""
     form = MeetingForm(prefix="m")
-    entities = list_entities(current_session(), EntityFilter())
-    form.invitees.choices = choices([(e.acronym, f"{e.acronym} · {e.name}") for e in entities])
+    form.set_entities(list(list_entities(current_session(), EntityFilter())))
     if meeting_id is not None and not form.is_submitted():
         form.fill(meeting_to_change(current_session(), meeting_id, current_actor()))
     return form
 
 
 def _form_page(outcome: Outcome[object], meeting_id: int | None, proposing: bool = False) -> tuple[str, int]:
-    page = render_template("meetings/form.html", form=outcome.form, meeting_id=meeting_id, proposing=proposing)
+    page = render_template(
+        "meetings/form.html", form=outcome.form, meeting_id=meeting_id, proposing=proposing, zone_options=zone_options()
+    )
     return page, outcome.status
+
+
+def _saying(message: object, form: MeetingForm) -> str:
+    """The success message, with what the form noticed (a start the clocks pass twice)."""
+    return " ".join([str(message), *form.notices])
 
 
 SUBMITTED_MESSAGES = {
@@ -167,8 +173,19 @@ def new() -> ResponseOrPage:
         lambda: proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()),
         aliases=FIELD_MAP,
     )
-    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), SUBMITTED_MESSAGES[status])
+    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), _saying(SUBMITTED_MESSAGES[status], form))
     return made or _form_page(outcome, None, proposing=status == "proposed")
+
+
+def _update(meeting_id: int, form: MeetingForm) -> Meeting:
+    """Save the form at the version it was filled from: a stale one is refused."""
+    return services.update_meeting(
+        current_session(),
+        actor=current_actor(),
+        meeting_id=meeting_id,
+        version=form.edited_version(),
+        changes=form.to_fields(),
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -176,15 +193,9 @@ def new() -> ResponseOrPage:
 @requires(STAFF | FOCAL_POINTS, "change meetings")
 def edit(meeting_id: int) -> ResponseOrPage:
     form = _meeting_form(meeting_id)
-    version = form.edited_version()  # the one the form was filled from: a stale one is refused
-    outcome = submit(
-        form,
-        lambda: services.update_meeting(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, version=version, changes=form.to_fields()
-        ),
-        aliases=FIELD_MAP,
-    )
-    return outcome.redirect(_detail_url(meeting_id), _("Meeting changed.")) or _form_page(outcome, meeting_id)
+    outcome = submit(form, lambda: _update(meeting_id, form), aliases=FIELD_MAP)
+    done = outcome.redirect(_detail_url(meeting_id), _saying(_("Meeting changed."), form))
+    return done or _form_page(outcome, meeting_id)
 
 
 @bp.post("/<int:meeting_id>/cancel")

@@ -135,7 +135,10 @@ FORM = {
     "m-timezone": "Europe/Vienna",
     "m-visibility": "members",
     "m-invitees": ["IOM"],
-    "m-reminder_offsets": "P7D, PT1H",
+    "m-reminder_plan": "chosen",
+    "m-reminders": ["P7D"],
+    "m-custom_amount": "1",
+    "m-custom_unit": "hours",
 }
 
 
@@ -162,12 +165,12 @@ def test_secretariat_schedules_through_the_form(client: FlaskClient, make_user, 
     silenced = client.post(
         f"/meetings/{meeting.id}/edit",
         data=FORM
-        | {"csrf_token": csrf_token(edit), "m-location": "Geneva", "m-reminder_offsets": "none", "m-version": "2"},
+        | {"csrf_token": csrf_token(edit), "m-location": "Geneva", "m-reminder_plan": "none", "m-version": "2"},
     )
     assert silenced.status_code == 302
     session.expire_all()
     assert session.get(Meeting, meeting.id).reminder_offsets == []
-    assert 'value="none"' in client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert re.search(r'checked[^>]*value="none"', client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True))
     stale = client.post(f"/meetings/{meeting.id}/edit", data=FORM | {"csrf_token": csrf_token(edit), "m-version": "1"})
     assert stale.status_code == 409 and "version" in text(stale)
 
@@ -177,8 +180,8 @@ def test_secretariat_schedules_through_the_form(client: FlaskClient, make_user, 
     [
         ({"m-ends": "2030-10-07T13:00"}, "Must be after the start."),
         ({"m-timezone": "Vienna"}, "is not an IANA time zone"),
-        ({"m-recurrence": "FREQ=DAILY"}, "add COUNT or UNTIL"),
-        ({"m-reminder_offsets": "-P1D"}, "negative"),
+        ({"m-repeat": "rule", "m-recurrence": "FREQ=DAILY"}, "add COUNT or UNTIL"),
+        ({"m-custom_amount": "-1"}, "Number must be between 1 and 9999."),
         ({"m-title": ""}, "This field is required."),
     ],
 )
