@@ -198,3 +198,32 @@ class MeetingProposalWithdrawn(_MeetingEvent):
     starts_at: str
     entity: str | None
     proposed_by: int | None
+
+
+@dataclass(frozen=True)
+class SessionRsvpGiven(_MeetingEvent):
+    """An entity answered for one session of a series (``recurrence_id``, its original start
+    in UTC), replacing the series' answer for that session only."""
+
+    recurrence_id: str
+    entity: str
+    response: str
+    user_id: int | None
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceRecorded(_MeetingEvent):
+    """Who attended one session was recorded (replacing an earlier record): the entities."""
+
+    recurrence_id: str
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionMinutesRecorded(_MeetingEvent):
+    """The minutes of one session were recorded or replaced."""
+
+    recurrence_id: str
+    decisions: int
+    action_items: int

@@ -92,8 +92,17 @@ class Meeting(Base):
     agenda_items: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan")
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
     minutes: Mapped[Minutes | None] = relationship(cascade="all, delete-orphan")
-    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.position", cascade="all, delete-orphan")
-    action_items: Mapped[list[ActionItem]] = relationship(order_by="ActionItem.id", cascade="all, delete-orphan")
+    # The series' own minutes rows; a session's rows (``recurrence_id`` set) are its own.
+    decisions: Mapped[list[Decision]] = relationship(
+        primaryjoin="and_(Meeting.id == Decision.meeting_id, Decision.recurrence_id.is_(None))",
+        order_by="Decision.position",
+        cascade="all, delete-orphan",
+    )
+    action_items: Mapped[list[ActionItem]] = relationship(
+        primaryjoin="and_(Meeting.id == ActionItem.meeting_id, ActionItem.recurrence_id.is_(None))",
+        order_by="ActionItem.id",
+        cascade="all, delete-orphan",
+    )
     documents: Mapped[list[Document]] = relationship(order_by="Document.id", cascade="all, delete-orphan")
     # Loaded on access only: feeds and lists never need it (and never carry proposals).
     proposed_by_entity: Mapped[Entity | None] = relationship(foreign_keys=[proposed_by_entity_id])
@@ -192,6 +201,7 @@ class Decision(Base):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.Text)
+    recurrence_id: Mapped[datetime | None]  # the session's, or None for the series
 
 
 class ActionItem(Base):
@@ -203,6 +213,7 @@ class ActionItem(Base):
     owner_entity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     due_on: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
+    recurrence_id: Mapped[datetime | None]  # the session's, or None for the series
 
     owner: Mapped[Entity | None] = relationship(lazy="joined")
 
@@ -221,6 +232,7 @@ class Document(Base):
     stored_path: Mapped[str] = mapped_column(sa.String(500))
     uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime]
+    recurrence_id: Mapped[datetime | None]  # one session's document, or None for the series
 
 
 class Follower(Base):
@@ -231,3 +243,7 @@ class Follower(Base):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     since: Mapped[datetime]
+
+
+# The session tables share the metadata (imported here so every user of the models has them).
+from icat.meetings import session_models  # noqa: E402, F401

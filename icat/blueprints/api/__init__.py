@@ -21,5 +21,6 @@ from icat.blueprints.api import (  # noqa: E402,F401
     openapi,
     reminders,
     rotation,
+    sessions,
     tokens,
 )

@@ -1,0 +1,96 @@
+"""One session of a meeting (issue 15): read it; answer for it alone; record who attended
+and its minutes. A session is named by its original start, an ISO 8601 instant
+(e.g. ``2030-03-05T13:00:00Z``), as ``…/occurrences/<recurrence_id>`` is."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from icat.blueprints.api import bp
+from icat.blueprints.api.meetings import _instant
+from icat.core.permissions import STAFF
+from icat.meetings import participation, sessions
+from icat.meetings.schemas import WRITE_ERRORS
+from icat.meetings.session_queries import session_record
+from icat.meetings.session_schemas import (
+    AttendanceListSchema,
+    AttendanceOutSchema,
+    AttendanceSchema,
+    SessionMinutesSchema,
+    SessionRsvpOutSchema,
+    SessionRsvpSchema,
+    SessionSchema,
+)
+from icat.web.api_doc import doc
+from icat.web.auth import current_actor, requires
+from icat.web.http import current_session, json_response, load_json, transactional
+
+SESSION = "/meetings/<int:meeting_id>/sessions/<recurrence_id>"
+
+
+def _record(meeting_id: int, recurrence_id: str) -> Response:
+    record = session_record(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=_instant(recurrence_id)
+    )
+    return json_response(SessionSchema().dump(record))
+
+
+@bp.get(SESSION)
+@doc(
+    "One session: answers (its own, else the series'), attendance, minutes, documents",
+    response=SessionSchema,
+    errors=(404,),
+)
+def sessions_show(meeting_id: int, recurrence_id: str) -> Response:
+    return _record(meeting_id, recurrence_id)
+
+
+@bp.put(f"{SESSION}/rsvp")
+@doc(
+    "Answer for an entity for this session only (409 once it is over or when cancelled)",
+    body=SessionRsvpSchema,
+    response=SessionRsvpOutSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
+@requires(participation.RESPONDERS, "answer invitations")
+@transactional
+def sessions_rsvp(meeting_id: int, recurrence_id: str) -> Response:
+    data, rid = load_json(SessionRsvpSchema()), _instant(recurrence_id)
+    answer = sessions.give_session_rsvp(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
+    )
+    return json_response(SessionRsvpOutSchema().dump(answer))
+
+
+@bp.put(f"{SESSION}/attendance")
+@doc(
+    "Record who attended this session (secretariat; 409 before it starts)",
+    body=AttendanceSchema,
+    response=AttendanceListSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
+@requires(STAFF, "record attendance")
+@transactional
+def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
+    data, rid = load_json(AttendanceSchema()), _instant(recurrence_id)
+    rows = sessions.record_attendance(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
+    )
+    return json_response({"items": AttendanceOutSchema(many=True).dump(rows)})
+
+
+@bp.put(f"{SESSION}/minutes")
+@doc(
+    "Record this session's minutes (secretariat)",
+    body=SessionMinutesSchema,
+    response=SessionSchema,
+    errors=WRITE_ERRORS,
+)
+@requires(STAFF, "record minutes")
+@transactional
+def sessions_minutes(meeting_id: int, recurrence_id: str) -> Response:
+    data, rid = load_json(SessionMinutesSchema()), _instant(recurrence_id)
+    sessions.record_session_minutes(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
+    )
+    return _record(meeting_id, recurrence_id)
