@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from icat.accounts.models import User
 from icat.core.db import Base, JSONType
@@ -167,10 +167,9 @@ class AgendaItem(Base):
     lead_entity: Mapped[Entity | None] = relationship(lazy="joined")
 
 
-class Rsvp(Base):
-    """An entity's answer to an invitation, given by one of its focal points (or the secretariat)."""
-
-    __tablename__ = "meeting_rsvps"
+class AnswerColumns:
+    """What an answer holds, for the series (``Rsvp``) or one session (``SessionRsvp``):
+    the entity, its response, who gave it and when."""
 
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
@@ -178,9 +177,19 @@ class Rsvp(Base):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime]
 
-    entity: Mapped[Entity] = relationship(lazy="joined")
+    @declared_attr
+    def entity(cls) -> Mapped[Entity]:  # noqa: N805 (a class-level attribute)
+        return relationship(Entity, lazy="joined")
 
-    __table_args__ = (sa.CheckConstraint(f"response IN {RESPONSES!r}", name="response"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (sa.CheckConstraint(f"response IN {RESPONSES!r}", name="response"),)
+
+
+class Rsvp(AnswerColumns, Base):
+    """An entity's answer to an invitation, given by one of its focal points (or the secretariat)."""
+
+    __tablename__ = "meeting_rsvps"
 
 
 class Minutes(Base):

@@ -15,26 +15,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from icat.core.db import Base
+from icat.meetings.models import AnswerColumns
 from icat.registry.models import Entity
 
-SESSION_RESPONSES = ("yes", "no", "maybe")
 
-
-class SessionRsvp(Base):
+class SessionRsvp(AnswerColumns, Base):
     """An entity's answer for one session, replacing the series' answer there."""
 
     __tablename__ = "meeting_session_rsvps"
 
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     recurrence_id: Mapped[datetime] = mapped_column(primary_key=True)
-    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
-    response: Mapped[str] = mapped_column(sa.String(8))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[datetime]
-
-    entity: Mapped[Entity] = relationship(lazy="joined")
-
-    __table_args__ = (sa.CheckConstraint(f"response IN {SESSION_RESPONSES!r}", name="response"),)
 
 
 class Attendance(Base):

@@ -66,7 +66,7 @@ def give_session_rsvp(
     occurrence = _open_session(meeting, recurrence_id)
     if occurrence.ends_at <= clock.now():
         raise Conflict("This session is over: answers are for sessions still to come.")
-    key = (meeting.id, occurrence.recurrence_id, row.id)
+    key = {"meeting_id": meeting.id, "recurrence_id": occurrence.recurrence_id, "entity_id": row.id}
     answer = session.get(SessionRsvp, key, with_for_update={"of": SessionRsvp}, populate_existing=True)
     previous = answer.response if answer else None
     if previous == response and answer is not None:

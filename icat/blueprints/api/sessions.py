@@ -4,7 +4,11 @@ and its minutes. A session is named by its original start, an ISO 8601 instant
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response
+from marshmallow import Schema
 
 from icat.blueprints.api import bp
 from icat.blueprints.api.meetings import _instant
@@ -25,6 +29,7 @@ from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import current_session, json_response, load_json, transactional
 
+T = TypeVar("T")
 SESSION = "/meetings/<int:meeting_id>/sessions/<recurrence_id>"
 
 
@@ -33,6 +38,12 @@ def _record(meeting_id: int, recurrence_id: str) -> Response:
         current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=_instant(recurrence_id)
     )
     return json_response(SessionSchema().dump(record))
+
+
+def _call(service: Callable[..., T], schema: Schema, meeting_id: int, recurrence_id: str) -> T:
+    """The session service with the body parsed by ``schema`` (422 per field) and the session named."""
+    data, rid = load_json(schema), _instant(recurrence_id)
+    return service(current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data)
 
 
 @bp.get(SESSION)
@@ -55,10 +66,7 @@ def sessions_show(meeting_id: int, recurrence_id: str) -> Response:
 @requires(participation.RESPONDERS, "answer invitations")
 @transactional
 def sessions_rsvp(meeting_id: int, recurrence_id: str) -> Response:
-    data, rid = load_json(SessionRsvpSchema()), _instant(recurrence_id)
-    answer = sessions.give_session_rsvp(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
-    )
+    answer = _call(sessions.give_session_rsvp, SessionRsvpSchema(), meeting_id, recurrence_id)
     return json_response(SessionRsvpOutSchema().dump(answer))
 
 
@@ -72,10 +80,7 @@ def sessions_rsvp(meeting_id: int, recurrence_id: str) -> Response:
 @requires(STAFF, "record attendance")
 @transactional
 def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
-    data, rid = load_json(AttendanceSchema()), _instant(recurrence_id)
-    rows = sessions.record_attendance(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
-    )
+    rows = _call(sessions.record_attendance, AttendanceSchema(), meeting_id, recurrence_id)
     return json_response({"items": AttendanceOutSchema(many=True).dump(rows)})
 
 
@@ -89,8 +94,5 @@ def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
 @requires(STAFF, "record minutes")
 @transactional
 def sessions_minutes(meeting_id: int, recurrence_id: str) -> Response:
-    data, rid = load_json(SessionMinutesSchema()), _instant(recurrence_id)
-    sessions.record_session_minutes(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, **data
-    )
+    _call(sessions.record_session_minutes, SessionMinutesSchema(), meeting_id, recurrence_id)
     return _record(meeting_id, recurrence_id)
