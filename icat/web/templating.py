@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 
 from icat.core import clock
 from icat.meetings.models import Meeting
@@ -38,6 +38,7 @@ def _helpers() -> dict[str, object]:
         "upcoming_occurrences": _upcoming,
         "repeats_in_words": _repeats,
         "offset_words": offset_words,
+        "upload_limit": lambda: current_app.config["DOCUMENT_MAX_BYTES"],
         "current_term": lambda: rotation_queries.term_for(current_session(), clock.today().year),
         "this_year_badge": clock.today().year,
     }

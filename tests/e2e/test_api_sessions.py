@@ -4,9 +4,8 @@ database; a session that is not part of the series is 404, too late or too early
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -14,27 +13,17 @@ from icat.core import clock
 from icat.meetings.models import ActionItem, Decision, Meeting
 from icat.meetings.session_models import Attendance, SessionMinutes, SessionRsvp
 from tests.conftest import count
+from tests.support import sessions as weekly
+from tests.support.sessions import FIRST, SECOND
 
-FIRST = datetime(2030, 3, 5, 13, tzinfo=UTC)  # Tuesdays 14:00 Vienna, six of them
-SECOND, THIRD = FIRST + timedelta(weeks=1), FIRST + timedelta(weeks=2)
+series = weekly.series  # the fixture
+
+THIRD = FIRST + timedelta(weeks=2)
 BEFORE_ALL = FIRST - timedelta(days=10)
 
 
 def key(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture
-def series(make_entity, make_meeting) -> Meeting:
-    make_entity(acronym="IOM", name="International Organization for Migration")
-    make_entity(acronym="ILO", name="International Labour Organization")
-    return make_meeting(
-        title="Weekly call",
-        starts_at=FIRST,
-        ends_at=FIRST + timedelta(hours=1),
-        recurrence="FREQ=WEEKLY;BYDAY=TU;COUNT=6",
-        invitees=["IOM", "ILO"],
-    )
 
 
 def url(meeting: Meeting, moment: datetime, tail: str = "") -> str:
