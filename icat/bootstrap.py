@@ -19,6 +19,7 @@ from icat.meetings.events import (
     MeetingUpdated,
     OccurrenceCancelled,
     OccurrenceMoved,
+    OccurrenceReinstated,
 )
 from icat.notifications.handlers import (
     notify_cancellation,
@@ -43,6 +44,7 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingUpdated: [replan_reminders],
     OccurrenceMoved: [replan_reminders],
     OccurrenceCancelled: [replan_reminders],
+    OccurrenceReinstated: [replan_reminders],
     MeetingFollowed: [replan_reminders],
     MeetingUnfollowed: [replan_reminders],
     MeetingCancelled: [notify_cancellation],

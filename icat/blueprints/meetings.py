@@ -21,6 +21,7 @@ from icat.meetings.access import may_change_proposal, meeting_to_change, proposa
 from icat.meetings.forms import (
     CancelForm,
     DeclineForm,
+    DocumentDeleteForm,
     DocumentForm,
     FollowForm,
     ProposalActionForm,
@@ -34,6 +35,7 @@ from icat.meetings.month import Month, month_view
 from icat.meetings.plain_forms import zone_options
 from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
+from icat.observances.queries import observances_between
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import viewer_zone
@@ -59,9 +61,16 @@ def _feed(args: dict[str, Any]) -> dict[str, str]:
 def calendar() -> str:
     args = load_args(CalendarArgsSchema())
     today = clock.now().astimezone(viewer_zone()).date()
+    month = _month(args, today)
     return render_template(
-        "meetings/calendar.html", month=_month(args, today), args=args, today=today, **_filters(args)
+        "meetings/calendar.html", month=month, args=args, today=today, **_filters(args), **_observances(month)
     )
+
+
+def _observances(month: Month) -> dict[str, Any]:
+    """The observances on the days the calendar shows (the World Day and the others)."""
+    first, last = month.weeks[0][0], month.weeks[-1][-1]
+    return {"observance_days": observances_between(current_session(), first, last)}
 
 
 def _month(args: dict[str, Any], today: date) -> Month:
@@ -106,6 +115,7 @@ def _show(meeting_id: int, rsvp_form: RsvpForm | None = None, status: int = 200)
         minutes_html=markdown(meeting.minutes.text) if meeting.minutes else "",
         rsvp_form=rsvp_form or _rsvp_form(meeting),
         cancel_form=CancelForm(prefix="cancel"),
+        delete_forms={d.id: DocumentDeleteForm(prefix=f"del{d.id}") for d in meeting.documents},
         document_form=DocumentForm(prefix="doc"),
         follow_form=FollowForm(prefix="follow"),
         following=is_following(session, meeting.id, actor),
@@ -255,6 +265,21 @@ def upload(meeting_id: int) -> ResponseOrPage:
         errors="flash",
     )
     return _on_detail(outcome, meeting_id, _("Document uploaded."))
+
+
+@bp.post("/<int:meeting_id>/documents/<int:document_id>/delete")
+@login_required
+@requires(STAFF, "remove documents")
+def delete_document(meeting_id: int, document_id: int) -> ResponseOrPage:
+    form = DocumentDeleteForm(prefix=f"del{document_id}")
+    outcome = submit(
+        form,
+        lambda: documents.remove_document(
+            current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
+        ),
+        errors="flash",
+    )
+    return _on_detail(outcome, meeting_id, _("Document deleted."), _detail_url(meeting_id) + "#documents")
 
 
 @bp.get("/<int:meeting_id>/documents/<int:document_id>")

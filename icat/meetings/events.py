@@ -86,7 +86,17 @@ class OccurrenceMoved(_MeetingEvent):
 
 @dataclass(frozen=True)
 class OccurrenceCancelled(_MeetingEvent):
-    """One occurrence of a recurring meeting (its original start, ``recurrence_id``) was cancelled."""
+    """One occurrence of a recurring meeting (its original start, ``recurrence_id``) was
+    cancelled, for ``reason`` (as the secretariat gave it; may be empty)."""
+
+    recurrence_id: str
+    sequence: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OccurrenceReinstated(_MeetingEvent):
+    """A cancelled occurrence of a series is back on, at the times it had."""
 
     recurrence_id: str
     sequence: int

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -65,7 +66,21 @@ LINE, LINES = CleanText(), CleanText(multiline=True)
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=LIMITS["cancel_reason"]), LINES])
+    """Cancelling asks for a reason (told to the invitees) and a tick that it is meant."""
+
+    reason = TextAreaField(
+        _l("Reason (told to the invitees)"),
+        validators=[DataRequired(_l("Say why it is cancelled.")), Length(max=LIMITS["cancel_reason"]), LINES],
+    )
+    confirm = BooleanField(
+        _l("Yes, cancel it"), validators=[DataRequired(_l("Tick the box to confirm the cancellation."))]
+    )
+
+
+class DocumentDeleteForm(FlaskForm):
+    """Deleting a document asks for a tick that it is meant (no JavaScript confirm needed)."""
+
+    confirm = BooleanField(_l("Yes, delete it"), validators=[DataRequired(_l("Tick the box to confirm the deletion."))])
 
 
 class RsvpForm(FlaskForm):

@@ -144,6 +144,7 @@ class OccurrenceOverride(Base):
     ends_at: Mapped[datetime]
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime]
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="overrides")
 

@@ -4,7 +4,8 @@ action items and documents.
 Reviewed by hand: three new tables keyed by (meeting, RECURRENCE-ID[, entity]) —
 ``meeting_session_rsvps``, ``meeting_attendance``, ``meeting_session_minutes`` — and a
 nullable ``recurrence_id`` on ``meeting_decisions``, ``meeting_action_items`` and
-``meeting_documents`` (NULL: the series' own row, as every existing row stays).
+``meeting_documents`` (NULL: the series' own row, as every existing row stays); a
+``cancel_reason`` on ``meeting_occurrences`` (empty for the rows there already).
 
 downgrade() drops the tables, and first deletes the decisions and action items of single
 sessions: without the column they would read as the series' own minutes. Session documents
@@ -71,9 +72,13 @@ def upgrade():
     for table in SESSION_ROWS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('recurrence_id', icat.core.db.UTCDateTime(), nullable=True))
+    with op.batch_alter_table('meeting_occurrences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cancel_reason', sa.Text(), server_default='', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('meeting_occurrences', schema=None) as batch_op:
+        batch_op.drop_column('cancel_reason')
     for table in SESSION_ROWS[:2]:
         op.execute(f'DELETE FROM {table} WHERE recurrence_id IS NOT NULL')
     for table in SESSION_ROWS:

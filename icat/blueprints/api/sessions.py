@@ -13,8 +13,8 @@ from marshmallow import Schema
 from icat.blueprints.api import bp
 from icat.blueprints.api.meetings import _instant
 from icat.core.permissions import STAFF
-from icat.meetings import participation, sessions
-from icat.meetings.schemas import WRITE_ERRORS
+from icat.meetings import participation, series, sessions
+from icat.meetings.schemas import WRITE_ERRORS, OccurrenceSchema
 from icat.meetings.session_queries import session_record
 from icat.meetings.session_schemas import (
     AttendanceListSchema,
@@ -96,3 +96,14 @@ def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
 def sessions_minutes(meeting_id: int, recurrence_id: str) -> Response:
     _call(sessions.record_session_minutes, SessionMinutesSchema(), meeting_id, recurrence_id)
     return _record(meeting_id, recurrence_id)
+
+
+@bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/reinstate")
+@doc("Put a cancelled occurrence back on (secretariat)", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
+@requires(STAFF, "reinstate meetings")
+@transactional
+def occurrences_reinstate(meeting_id: int, recurrence_id: str) -> Response:
+    override = series.reinstate_occurrence(
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=_instant(recurrence_id)
+    )
+    return json_response(OccurrenceSchema().dump(override))
