@@ -52,7 +52,7 @@ def _too_large(error: RequestEntityTooLarge) -> Response:
     (the form's page, where the flash shows), the API answers 413 in its shape."""
     if wants_json() or request.method != "POST" or not request.path.endswith("/documents"):
         return _http(error)
-    limit = do_filesizeformat(current_app.config["DOCUMENT_MAX_BYTES"])
+    limit = do_filesizeformat(current_app.config["DOCUMENT_MAX_BYTES"], binary=True)
     flash(_("The file is too large: at most %(limit)s are accepted. Nothing was uploaded.", limit=limit))
     return redirect(request.path.removesuffix("/documents") + "#documents", 303)
 

@@ -163,13 +163,13 @@ def test_the_upload_limit_is_shown_and_an_oversized_upload_returns_the_form(
     client.application.config["MAX_CONTENT_LENGTH"] = 4096
     client.application.config["DOCUMENT_MAX_BYTES"] = 2048
     page = client.get(f"/meetings/{meeting.id}")
-    assert "at most 2.0 kB" in text(page)
+    assert "at most 2.0 KiB" in text(page)
     content = b"%PDF-1.4\n" + b"0" * 10_000
     big = form_fields(page, "/documents") | {"file": (io.BytesIO(content), "big.pdf")}
     response = client.post(f"/meetings/{meeting.id}/documents", data=big, content_type="multipart/form-data")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/meetings/{meeting.id}#documents")
     shown = text(client.get(response.headers["Location"]))
-    assert "The file is too large: at most 2.0 kB are accepted. Nothing was uploaded." in shown
+    assert "The file is too large: at most 2.0 KiB are accepted. Nothing was uploaded." in shown
     assert 'type="file" name="file"' in shown
     assert count(session, Document) == 0
     big["file"] = (io.BytesIO(content), "big.pdf")
