@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from icat.core.fields import Text
+from icat.meetings.rules import LIMITS
 from icat.meetings.schemas import ActionItemSchema, DocumentOutSchema, MinutesSchema, OccurrenceSchema, RsvpSchema
 from icat.meetings.sessions import MAX_PEOPLE_CHARS
 
@@ -70,3 +71,9 @@ class SessionSchema(Schema):
     decisions = fields.Function(lambda r: [d.text for d in r.decisions])
     action_items = fields.List(fields.Nested(SessionActionItemSchema))
     documents = fields.List(fields.Nested(DocumentOutSchema))
+
+
+class OccurrenceCancelSchema(Schema):
+    """Why one occurrence is cancelled (optional)."""
+
+    reason = Text(load_default="", multiline=True, validate=validate.Length(max=LIMITS["cancel_reason"]))

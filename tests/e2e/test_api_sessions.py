@@ -4,13 +4,14 @@ database; a session that is not part of the series is 404, too late or too early
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from icat.core import clock
-from icat.meetings.models import ActionItem, Decision, Meeting
+from icat.meetings.models import ActionItem, Decision, Document, Meeting, OccurrenceOverride
 from icat.meetings.session_models import Attendance, SessionMinutes, SessionRsvp
 from tests.conftest import count
 from tests.support import sessions as weekly
@@ -122,3 +123,38 @@ def test_a_session_has_its_own_minutes_decisions_and_action_items(
     assert bad.status_code == 422
     assert count(session, Decision) == 2  # nothing half-written
     assert client.put(url(series, SECOND, "/minutes"), json=minutes | {"version": 1}, headers=staff).status_code == 422
+
+
+def test_a_session_document_and_a_cancelled_session_reason_through_the_api(
+    client: FlaskClient, bearer, series: Meeting, session: Session
+) -> None:
+    staff = bearer("secretariat")
+    pdf = {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "second.pdf")}
+    done = client.post(url(series, SECOND, "/documents"), data=pdf, content_type="multipart/form-data", headers=staff)
+    assert done.status_code == 201
+    assert [d["filename"] for d in client.get(url(series, SECOND), headers=staff).get_json()["documents"]] == [
+        "second.pdf"
+    ]
+    assert client.get(url(series, FIRST), headers=staff).get_json()["documents"] == []
+    pdf = {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "x.pdf")}
+    missing = client.post(
+        url(series, FIRST + timedelta(hours=1), "/documents"),
+        data=pdf,
+        content_type="multipart/form-data",
+        headers=staff,
+    )
+    assert missing.status_code == 404
+    rid = key(THIRD)
+    cancelled = client.post(
+        f"/api/v1/meetings/{series.id}/occurrences/{rid}/cancel", json={"reason": "Holiday"}, headers=staff
+    )
+    assert cancelled.status_code == 200
+    unknown = client.post(
+        f"/api/v1/meetings/{series.id}/occurrences/{key(FIRST)}/cancel", json={"version": 3}, headers=staff
+    )
+    assert unknown.status_code == 422
+    session.expire_all()
+    assert [(d.recurrence_id, d.filename) for d in session.query(Document)] == [(SECOND, "second.pdf")]
+    assert [(o.recurrence_id, o.cancel_reason) for o in session.query(OccurrenceOverride)] == [(THIRD, "Holiday")]
+    answer = client.put(url(series, THIRD, "/rsvp"), json={"entity": "IOM", "response": "yes"}, headers=staff)
+    assert answer.status_code == 409 and "cancelled" in answer.get_json()["message"]

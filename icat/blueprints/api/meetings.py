@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Response, current_app, request, send_file, url_for
 
@@ -40,6 +41,7 @@ from icat.meetings.schemas import (
     VersionSchema,
     dump_meeting,
 )
+from icat.meetings.session_schemas import OccurrenceCancelSchema
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
@@ -243,6 +245,11 @@ def meetings_minutes(meeting_id: int) -> Response:
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
+def _body(schema: OccurrenceCancelSchema) -> dict:
+    """An optional JSON body: its fields, or the schema's defaults when none was sent."""
+    return load_json(schema) if request.get_data() else schema.load({})
+
+
 def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -282,13 +289,19 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
-@doc("Cancel one occurrence", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
+@doc(
+    "Cancel one occurrence, with an optional reason",
+    body=OccurrenceCancelSchema,
+    body_required=False,
+    response=OccurrenceSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
 @requires(STAFF, "cancel meetings")
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
-    rid = _instant(recurrence_id)
+    rid, reason = _instant(recurrence_id), _body(OccurrenceCancelSchema())["reason"]
     override = series.cancel_occurrence(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, reason=reason
     )
     return json_response(OccurrenceSchema().dump(override))
 
@@ -297,19 +310,26 @@ def storage_root() -> Path:
     return Path(current_app.instance_path)
 
 
+# What an upload takes and answers (the series' documents, and one session's).
+UPLOAD: dict[str, Any] = {"body": DOCUMENT_UPLOAD, "response": DocumentOutSchema, "status": 201, "errors": WRITE_ERRORS}
+
+
 @bp.post("/meetings/<int:meeting_id>/documents")
-@doc(
-    "Upload a PDF, DOCX or ODT (multipart field 'file')",
-    body=DOCUMENT_UPLOAD,
-    response=DocumentOutSchema,
-    status=201,
-    errors=WRITE_ERRORS,
-)
+@doc("Upload a PDF, DOCX or ODT (multipart field 'file')", **UPLOAD)
 @requires(STAFF, "upload documents")
 @transactional
 def documents_upload(meeting_id: int) -> Response:
+    return uploaded(meeting_id)
+
+
+def uploaded(meeting_id: int, recurrence_id: datetime | None = None) -> Response:
+    """Store the uploaded document (the series', or one session's) and answer 201 with it."""
     doc = documents.attach_document(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
+        current_session(),
+        actor=current_actor(),
+        meeting_id=meeting_id,
+        recurrence_id=recurrence_id,
+        **document_upload(),
     )
     body = {"id": doc.id, "filename": doc.filename, "content_type": doc.content_type, "size": doc.size}
     response = json_response(body | {"sha256": doc.sha256}, 201)

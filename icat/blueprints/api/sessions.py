@@ -11,7 +11,7 @@ from flask import Response
 from marshmallow import Schema
 
 from icat.blueprints.api import bp
-from icat.blueprints.api.meetings import _instant
+from icat.blueprints.api.meetings import UPLOAD, _instant, uploaded
 from icat.core.permissions import STAFF
 from icat.meetings import participation, series, sessions
 from icat.meetings.schemas import WRITE_ERRORS, OccurrenceSchema
@@ -107,3 +107,11 @@ def occurrences_reinstate(meeting_id: int, recurrence_id: str) -> Response:
         current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=_instant(recurrence_id)
     )
     return json_response(OccurrenceSchema().dump(override))
+
+
+@bp.post(f"{SESSION}/documents")
+@doc("Upload a document for this session only (multipart field 'file')", **UPLOAD)
+@requires(STAFF, "upload documents")
+@transactional
+def sessions_documents(meeting_id: int, recurrence_id: str) -> Response:
+    return uploaded(meeting_id, _instant(recurrence_id))
