@@ -123,3 +123,13 @@ def test_a_start_the_clocks_pass_twice_is_saved_at_the_first_and_said(staff: Fla
     assert meeting.starts_at == datetime(2030, 10, 27, 0, 30, tzinfo=UTC)  # 02:30 summer time (UTC+2)
     page = text(staff.get(response.headers["Location"]))
     assert "02:30 happens twice on October 27, 2030 in Europe/Vienna" in page
+
+
+def test_the_form_speaks_the_page_language(client: FlaskClient, make_user, make_entity) -> None:
+    make_entity(acronym="IOM", name="International Organization for Migration", working_group=True)
+    signed_in(client, make_user("secretariat", locale="es"))
+    page = text(client.get("/meetings/new"))
+    assert "No se repite" in page and "Viena · Europe/Vienna" in page and "martes" in page
+    assert "1 día antes" in page and "El grupo de trabajo (todos sus miembros)" in page
+    refused = _post(client, WEEKLY | {"m-count": "600"})
+    assert refused.status_code == 422 and "Estas opciones dan más de 500 reuniones" in text(refused)
