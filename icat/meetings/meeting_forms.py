@@ -126,11 +126,14 @@ class MeetingForm(FlaskForm):
         zone = self.zone()
         if zone is None or self.starts.data is None:
             return valid
-        for field in (self.starts, self.ends):
-            if field.data is not None:
-                zone_notice_or_error(field, zone, self.notices)
-        if not self.starts.errors:
-            check_recurrence(self, zone)
+        try:
+            for field in (self.starts, self.ends):
+                if field.data is not None:
+                    zone_notice_or_error(field, zone, self.notices)
+            if not self.starts.errors:
+                check_recurrence(self, zone)
+        except (OverflowError, ValueError):  # a time near year 1 or 9999: the service names the range
+            pass
         return valid and not self.errors
 
     def rrule(self, zone: ZoneInfo) -> str | None:

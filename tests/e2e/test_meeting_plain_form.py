@@ -133,3 +133,19 @@ def test_the_form_speaks_the_page_language(client: FlaskClient, make_user, make_
     assert "1 día antes" in page and "El grupo de trabajo (todos sus miembros)" in page
     refused = _post(client, WEEKLY | {"m-count": "600"})
     assert refused.status_code == 422 and "Estas opciones dan más de 500 reuniones" in text(refused)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"m-ends_by": "until", "m-until": "9999-12-31"},
+        {"m-starts": "0001-01-01T00:30", "m-ends": "0001-01-01T01:30"},
+        {"m-starts": "9999-12-31T23:30", "m-ends": "9999-12-31T23:45", "m-repeat": "daily"},
+        {"m-interval": "0"},
+        {"m-count": "99999999999999999999"},
+    ],
+)
+def test_extreme_choices_are_refused_never_a_500(staff: FlaskClient, session: Session, change: dict) -> None:
+    response = _post(staff, WEEKLY | change)
+    assert response.status_code == 422, text(response)[:500]
+    assert count(session, Meeting) == 0
