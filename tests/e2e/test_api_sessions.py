@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -158,3 +159,9 @@ def test_a_session_document_and_a_cancelled_session_reason_through_the_api(
     assert [(o.recurrence_id, o.cancel_reason) for o in session.query(OccurrenceOverride)] == [(THIRD, "Holiday")]
     answer = client.put(url(series, THIRD, "/rsvp"), json={"entity": "IOM", "response": "yes"}, headers=staff)
     assert answer.status_code == 409 and "cancelled" in answer.get_json()["message"]
+
+
+@pytest.mark.parametrize("rid", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2030-03-05T13:00:00", "x"])
+def test_a_session_named_by_no_instant_is_422(client: FlaskClient, bearer, series: Meeting, rid: str) -> None:
+    response = client.get(f"/api/v1/meetings/{series.id}/sessions/{rid}", headers=bearer("secretariat"))
+    assert response.status_code == 422 and "recurrence_id" in response.get_json()["fields"]

@@ -251,13 +251,14 @@ def _body(schema: OccurrenceCancelSchema) -> dict:
 
 
 def _instant(text: str) -> datetime:
-    try:
+    try:  # an instant past year 1 or 9999 in UTC overflows: as bad as no instant at all
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+        instant = value.astimezone(UTC) if value.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        instant = None
+    if instant is None:
         raise ValidationError("Bad occurrence.", fields={"recurrence_id": ["An ISO 8601 instant with offset."]})
-    return value.astimezone(UTC)
+    return instant
 
 
 @bp.get("/meetings/<int:meeting_id>/occurrences")
