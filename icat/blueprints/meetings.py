@@ -6,17 +6,16 @@ viewer's zone and the meeting's."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, send_file, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.core import clock
 from icat.core.permissions import FOCAL_POINTS, STAFF
-from icat.meetings import documents, participation, proposals, services
+from icat.meetings import participation, proposals, services
 from icat.meetings.access import may_change_proposal, meeting_to_change, proposal_years, rsvp_entities
 from icat.meetings.forms import (
     CancelForm,
@@ -42,7 +41,6 @@ from icat.web.formatting import viewer_zone
 from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
 from icat.web.page_forms import Outcome, submit
-from icat.web.uploads import document_upload
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 ResponseOrPage = Response | tuple[str, int]
@@ -250,47 +248,6 @@ def follow(meeting_id: int) -> ResponseOrPage:
         errors="flash",
     )
     return _on_detail(outcome, meeting_id, None)
-
-
-@bp.post("/<int:meeting_id>/documents")
-@login_required
-@requires(STAFF, "upload documents")
-def upload(meeting_id: int) -> ResponseOrPage:
-    form = DocumentForm(prefix="doc")
-    outcome = submit(
-        form,
-        lambda: documents.attach_document(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
-        ),
-        errors="flash",
-    )
-    return _on_detail(outcome, meeting_id, _("Document uploaded."))
-
-
-@bp.post("/<int:meeting_id>/documents/<int:document_id>/delete")
-@login_required
-@requires(STAFF, "remove documents")
-def delete_document(meeting_id: int, document_id: int) -> ResponseOrPage:
-    form = DocumentDeleteForm(prefix=f"del{document_id}")
-    outcome = submit(
-        form,
-        lambda: documents.remove_document(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
-        ),
-        errors="flash",
-    )
-    return _on_detail(outcome, meeting_id, _("Document deleted."), _detail_url(meeting_id) + "#documents")
-
-
-@bp.get("/<int:meeting_id>/documents/<int:document_id>")
-def document(meeting_id: int, document_id: int) -> Response:
-    doc = documents.document_for(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
-    )
-    path = Path(current_app.instance_path) / doc.stored_path
-    response = send_file(path, mimetype=doc.content_type)
-    response.headers["Content-Disposition"] = documents.content_disposition(doc.filename)  # RFC 6266
-    return response
 
 
 @bp.post("/<int:meeting_id>/confirm")

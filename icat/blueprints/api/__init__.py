@@ -14,6 +14,7 @@ csrf.exempt(bp)
 # Routes register on bp when their modules are imported.
 from icat.blueprints.api import (  # noqa: E402,F401
     activity,
+    documents,
     entities,
     feed_tokens,
     meetings,

@@ -11,7 +11,8 @@ from flask import Response
 from marshmallow import Schema
 
 from icat.blueprints.api import bp
-from icat.blueprints.api.meetings import UPLOAD, _instant, uploaded
+from icat.blueprints.api.documents import UPLOAD, uploaded
+from icat.blueprints.api.meetings import _instant
 from icat.core.permissions import STAFF
 from icat.meetings import participation, series, sessions
 from icat.meetings.schemas import WRITE_ERRORS, OccurrenceSchema
