@@ -20,6 +20,7 @@ from icat.meetings.events import (
     MeetingUpdated,
     OccurrenceCancelled,
     OccurrenceMoved,
+    OccurrenceReinstated,
 )
 from icat.notifications.account_mail import apply_reminder_preferences, plan_account_mail
 from icat.notifications.handlers import (
@@ -54,6 +55,7 @@ EVENT_HANDLERS: HandlerTable = {
     MeetingUpdated: [replan_reminders, send_invitations],
     OccurrenceMoved: [replan_reminders, notify_session_change],
     OccurrenceCancelled: [replan_reminders, notify_session_change],
+    OccurrenceReinstated: [replan_reminders, notify_session_change],
     MeetingFollowed: [replan_reminders, send_invitations],
     MeetingUnfollowed: [replan_reminders, send_invitations],
     MeetingCancelled: [notify_cancellation],

@@ -8,23 +8,27 @@ page again with the messages beside their fields (422, or the service's status).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from icat.core.permissions import STAFF
 from icat.meetings import minutes as minutes_svc
 from icat.meetings import series
-from icat.meetings.forms import FIELD_MAP
+from icat.meetings.meeting_forms import FIELD_MAP
 from icat.meetings.minutes_forms import (
     AgendaForm,
     MinutesForm,
     OccurrenceCancelForm,
     OccurrenceMoveForm,
+    OccurrenceReinstateForm,
     entity_choices,
 )
 from icat.meetings.models import Meeting
@@ -123,6 +127,7 @@ def _occurrence_page(
         occurrence=occurrence,
         move_form=move_form,
         cancel_form=posted if isinstance(posted, OccurrenceCancelForm) else OccurrenceCancelForm(prefix="occ-cancel"),
+        reinstate_form=OccurrenceReinstateForm(prefix="occ-reinstate"),
     ), outcome.status if outcome else 200
 
 
@@ -158,15 +163,39 @@ def move_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
     return _occurrence_done(outcome, meeting_id, rid, _("The occurrence is moved."))
 
 
+def _on_occurrence(
+    meeting_id: int, key: str, form: FlaskForm, service: Callable[..., object], message: str, **extra: Any
+) -> Response | tuple[str, int]:
+    """Run ``service`` on the occurrence named by ``key`` once ``form`` is valid (``extra``
+    read from the form when it runs), then back to the occurrences, or this page again."""
+    rid = parse_occurrence_key(key)
+    outcome = submit(
+        form,
+        lambda: service(
+            current_session(),
+            actor=current_actor(),
+            meeting_id=meeting_id,
+            recurrence_id=rid,
+            **{name: read() for name, read in extra.items()},
+        ),
+    )
+    return _occurrence_done(outcome, meeting_id, rid, message)
+
+
 @bp.post("/<int:meeting_id>/occurrences/<key>/cancel")
 @login_required
 @requires(STAFF, _l("cancel meetings"))
 def cancel_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
-    rid, form = parse_occurrence_key(key), OccurrenceCancelForm(prefix="occ-cancel")
-    outcome = submit(
-        form,
-        lambda: series.cancel_occurrence(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid
-        ),
+    form = OccurrenceCancelForm(prefix="occ-cancel")
+    reason = lambda: form.reason.data  # noqa: E731 (read when the service runs)
+    return _on_occurrence(
+        meeting_id, key, form, series.cancel_occurrence, _("The occurrence is cancelled."), reason=reason
     )
-    return _occurrence_done(outcome, meeting_id, rid, _("The occurrence is cancelled."))
+
+
+@bp.post("/<int:meeting_id>/occurrences/<key>/reinstate")
+@login_required
+@requires(STAFF, "reinstate meetings")
+def reinstate_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
+    form = OccurrenceReinstateForm(prefix="occ-reinstate")
+    return _on_occurrence(meeting_id, key, form, series.reinstate_occurrence, _("The occurrence is back on."))

@@ -6,41 +6,41 @@ viewer's zone and the meeting's."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, send_file, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.core import clock
 from icat.core.permissions import FOCAL_POINTS, STAFF
-from icat.meetings import documents, participation, proposals, services
+from icat.meetings import participation, proposals, services
 from icat.meetings.access import may_change_proposal, meeting_to_change, proposal_years, rsvp_entities
 from icat.meetings.forms import (
-    FIELD_MAP,
     CancelForm,
     DeclineForm,
+    DocumentDeleteForm,
     DocumentForm,
     FollowForm,
-    MeetingForm,
     ProposalActionForm,
     RsvpForm,
     choices,
 )
 from icat.meetings.markdown import render as markdown
+from icat.meetings.meeting_forms import FIELD_MAP, MeetingForm
 from icat.meetings.models import MEETING_KINDS, Meeting
 from icat.meetings.month import Month, month_view
+from icat.meetings.plain_forms import zone_options
 from icat.meetings.queries import get_meeting, is_following
 from icat.meetings.schemas import CalendarArgsSchema
+from icat.observances.queries import observances_between
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
 from icat.web.formatting import viewer_zone
 from icat.web.http import current_session, load_args
 from icat.web.links import feed_links
 from icat.web.page_forms import Outcome, submit
-from icat.web.uploads import document_upload
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 ResponseOrPage = Response | tuple[str, int]
@@ -59,9 +59,16 @@ def _feed(args: dict[str, Any]) -> dict[str, str]:
 def calendar() -> str:
     args = load_args(CalendarArgsSchema())
     today = clock.now().astimezone(viewer_zone()).date()
+    month = _month(args, today)
     return render_template(
-        "meetings/calendar.html", month=_month(args, today), args=args, today=today, **_filters(args)
+        "meetings/calendar.html", month=month, args=args, today=today, **_filters(args), **_observances(month)
     )
+
+
+def _observances(month: Month) -> dict[str, Any]:
+    """The observances on the days the calendar shows (the World Day and the others)."""
+    first, last = month.weeks[0][0], month.weeks[-1][-1]
+    return {"observance_days": observances_between(current_session(), first, last)}
 
 
 def _month(args: dict[str, Any], today: date) -> Month:
@@ -106,6 +113,7 @@ def _show(meeting_id: int, rsvp_form: RsvpForm | None = None, status: int = 200)
         minutes_html=markdown(meeting.minutes.text) if meeting.minutes else "",
         rsvp_form=rsvp_form or _rsvp_form(meeting),
         cancel_form=CancelForm(prefix="cancel"),
+        delete_forms={d.id: DocumentDeleteForm(prefix=f"del{d.id}") for d in meeting.documents},
         document_form=DocumentForm(prefix="doc"),
         follow_form=FollowForm(prefix="follow"),
         following=is_following(session, meeting.id, actor),
@@ -138,16 +146,22 @@ def detail(meeting_id: int) -> tuple[str, int]:
 def _meeting_form(meeting_id: int | None = None) -> MeetingForm:
     """The meeting form with the entities to invite; on first view of an edit, the meeting."""
     form = MeetingForm(prefix="m")
-    entities = list_entities(current_session(), EntityFilter())
-    form.invitees.choices = choices([(e.acronym, f"{e.acronym} · {e.name}") for e in entities])
+    form.set_entities(list(list_entities(current_session(), EntityFilter())))
     if meeting_id is not None and not form.is_submitted():
         form.fill(meeting_to_change(current_session(), meeting_id, current_actor()))
     return form
 
 
 def _form_page(outcome: Outcome[object], meeting_id: int | None, proposing: bool = False) -> tuple[str, int]:
-    page = render_template("meetings/form.html", form=outcome.form, meeting_id=meeting_id, proposing=proposing)
+    page = render_template(
+        "meetings/form.html", form=outcome.form, meeting_id=meeting_id, proposing=proposing, zone_options=zone_options()
+    )
     return page, outcome.status
+
+
+def _saying(message: object, form: MeetingForm) -> str:
+    """The success message, with what the form noticed (a start the clocks pass twice)."""
+    return " ".join([str(message), *form.notices])
 
 
 SUBMITTED_MESSAGES = {
@@ -167,8 +181,19 @@ def new() -> ResponseOrPage:
         lambda: proposals.submit_meeting(current_session(), actor=current_actor(), status=status, **form.to_fields()),
         aliases=FIELD_MAP,
     )
-    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), SUBMITTED_MESSAGES[status])
+    made = outcome.redirect(lambda meeting: _detail_url(meeting.id), _saying(SUBMITTED_MESSAGES[status], form))
     return made or _form_page(outcome, None, proposing=status == "proposed")
+
+
+def _update(meeting_id: int, form: MeetingForm) -> Meeting:
+    """Save the form at the version it was filled from: a stale one is refused."""
+    return services.update_meeting(
+        current_session(),
+        actor=current_actor(),
+        meeting_id=meeting_id,
+        version=form.edited_version(),
+        changes=form.to_fields(),
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -176,15 +201,9 @@ def new() -> ResponseOrPage:
 @requires(STAFF | FOCAL_POINTS, _l("change meetings"))
 def edit(meeting_id: int) -> ResponseOrPage:
     form = _meeting_form(meeting_id)
-    version = form.edited_version()  # the one the form was filled from: a stale one is refused
-    outcome = submit(
-        form,
-        lambda: services.update_meeting(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, version=version, changes=form.to_fields()
-        ),
-        aliases=FIELD_MAP,
-    )
-    return outcome.redirect(_detail_url(meeting_id), _("Meeting changed.")) or _form_page(outcome, meeting_id)
+    outcome = submit(form, lambda: _update(meeting_id, form), aliases=FIELD_MAP)
+    done = outcome.redirect(_detail_url(meeting_id), _saying(_("Meeting changed."), form))
+    return done or _form_page(outcome, meeting_id)
 
 
 @bp.post("/<int:meeting_id>/cancel")
@@ -229,32 +248,6 @@ def follow(meeting_id: int) -> ResponseOrPage:
         errors="flash",
     )
     return _on_detail(outcome, meeting_id, None)
-
-
-@bp.post("/<int:meeting_id>/documents")
-@login_required
-@requires(STAFF, _l("upload documents"))
-def upload(meeting_id: int) -> ResponseOrPage:
-    form = DocumentForm(prefix="doc")
-    outcome = submit(
-        form,
-        lambda: documents.attach_document(
-            current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
-        ),
-        errors="flash",
-    )
-    return _on_detail(outcome, meeting_id, _("Document uploaded."))
-
-
-@bp.get("/<int:meeting_id>/documents/<int:document_id>")
-def document(meeting_id: int, document_id: int) -> Response:
-    doc = documents.document_for(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
-    )
-    path = Path(current_app.instance_path) / doc.stored_path
-    response = send_file(path, mimetype=doc.content_type)
-    response.headers["Content-Disposition"] = documents.content_disposition(doc.filename)  # RFC 6266
-    return response
 
 
 @bp.post("/<int:meeting_id>/confirm")

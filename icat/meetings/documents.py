@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from datetime import datetime
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ from icat.meetings import rules
 from icat.meetings.access import get_meeting
 from icat.meetings.events import DocumentAttached, DocumentRemoved
 from icat.meetings.models import Document, Meeting
+from icat.meetings.sessions import find_session
 
 TYPES = {
     "pdf": "application/pdf",
@@ -153,19 +155,22 @@ def attach_document(
     content: bytes,
     storage_root: Path,
     max_bytes: int,
+    recurrence_id: datetime | None = None,
 ) -> Document:
     """Store an uploaded document for a meeting (admin, secretariat).
 
     Raises Forbidden, NotFound, ValidationError (``file``: wrong type by content or name,
     empty, over ``max_bytes``, an encrypted, damaged or overly packed archive, a name with
     nothing left once cleaned). The name is stored cleaned (see ``clean_filename``).
-    Writes the file under ``storage_root/documents``.
+    Writes the file under ``storage_root/documents``. With ``recurrence_id`` the document is
+    one session's (NotFound when the meeting has no such session), else the series'.
     Emits DocumentAttached.
     """
     require_role(actor, STAFF, _l("upload documents"))
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(_l("No meeting %(id)s.", id=meeting_id), rule="meetings.meeting_unknown")
+    session_id = _session_of(meeting, recurrence_id)
     filename = clean_filename(filename)
     errors = _errors(filename, content, max_bytes)
     if errors:
@@ -180,6 +185,7 @@ def attach_document(
         stored_path=relative,
         uploaded_by=actor.user_id,
         uploaded_at=clock.now(),
+        recurrence_id=session_id,
     )
     meeting.documents.append(document)
     session.flush()
@@ -193,6 +199,12 @@ def attach_document(
     )
     outbox.record(session, event, actor=actor)
     return document
+
+
+def _session_of(meeting: Meeting, recurrence_id: datetime | None) -> datetime | None:
+    if recurrence_id is None:
+        return None
+    return find_session(meeting, recurrence_id).recurrence_id
 
 
 def remove_document(session: Session, *, actor: Actor, meeting_id: int, document_id: int) -> None:

@@ -86,7 +86,17 @@ class OccurrenceMoved(_MeetingEvent):
 
 @dataclass(frozen=True)
 class OccurrenceCancelled(_MeetingEvent):
-    """One occurrence of a recurring meeting (its original start, ``recurrence_id``) was cancelled."""
+    """One occurrence of a recurring meeting (its original start, ``recurrence_id``) was
+    cancelled, for ``reason`` (as the secretariat gave it; may be empty)."""
+
+    recurrence_id: str
+    sequence: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OccurrenceReinstated(_MeetingEvent):
+    """A cancelled occurrence of a series is back on, at the times it had."""
 
     recurrence_id: str
     sequence: int
@@ -209,3 +219,32 @@ class ActionItemMarked(_MeetingEvent):
     owner: str | None
     done: bool
     version: int
+
+
+@dataclass(frozen=True)
+class SessionRsvpGiven(_MeetingEvent):
+    """An entity answered for one session of a series (``recurrence_id``, its original start
+    in UTC), replacing the series' answer for that session only."""
+
+    recurrence_id: str
+    entity: str
+    response: str
+    user_id: int | None
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceRecorded(_MeetingEvent):
+    """Who attended one session was recorded (replacing an earlier record): the entities."""
+
+    recurrence_id: str
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SessionMinutesRecorded(_MeetingEvent):
+    """The minutes of one session were recorded or replaced."""
+
+    recurrence_id: str
+    decisions: int
+    action_items: int

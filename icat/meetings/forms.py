@@ -6,26 +6,21 @@ Start and end are entered as local times in the meeting's zone, the way people p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from icat.core.text import text_problem
-from icat.meetings import recurrence
 from icat.meetings.rules import LIMITS
 
 MEETING_KIND_LABELS = {
@@ -69,84 +64,23 @@ class CleanText:
 
 LINE, LINES = CleanText(), CleanText(multiline=True)
 
-# Service field → form field, for inline messages next to the right input.
-FIELD_MAP = {"starts_at": "starts", "ends_at": "ends"}
-
-
-class MeetingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"]), LINE])
-    kind = SelectField(_l("Kind"), choices=_choices(MEETING_KIND_LABELS))
-    starts = DateTimeLocalField(_l("Starts (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    ends = DateTimeLocalField(_l("Ends (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
-    timezone = StringField(_l("Time zone"), default="Europe/Vienna", validators=[DataRequired(), Length(max=64), LINE])
-    location = StringField(_l("Location"), validators=[Length(max=LIMITS["location"]), LINE])
-    online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=LIMITS["online_url"]), LINE])
-    visibility = SelectField(_l("Visibility"), choices=_choices(VISIBILITY_LABELS), default="members")
-    invitees = SelectMultipleField(_l("Invited entities"), choices=[])
-    recurrence = StringField(_l("Repeats (RRULE)"), validators=[Optional(), Length(max=500), LINE])
-    reminder_offsets = StringField(
-        _l("Reminders before the start (e.g. P7D, PT1H)"), validators=[Length(max=400), LINE]
-    )
-    description = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=LIMITS["description"]), LINES])
-    version = HiddenField()
-
-    def edited_version(self) -> int | None:
-        """The version the form was filled from (None on a new meeting)."""
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
-
-    def to_fields(self) -> dict[str, Any]:
-        """The service's keyword arguments. Local times become aware instants in the chosen
-        zone; an unknown zone is left for the service to name (UTC stands in meanwhile)."""
-        zone_name = (self.timezone.data or "").strip()
-        zone = ZoneInfo(zone_name) if recurrence.is_time_zone(zone_name) else UTC
-        offsets = self.reminder_offsets.data or ""
-        return {
-            "title": self.title.data,
-            "kind": self.kind.data,
-            "starts_at": _aware(self.starts.data, zone),
-            "ends_at": _aware(self.ends.data, zone),
-            "timezone": zone_name,
-            "location": self.location.data or "",
-            "online_url": self.online_url.data or "",
-            "visibility": self.visibility.data,
-            "invitees": list(self.invitees.data or []),
-            "recurrence": self.recurrence.data or None,
-            "reminder_offsets": _offsets(offsets),
-            "description": self.description.data or "",
-        }
-
-    def fill(self, meeting: Any) -> None:
-        """Show a stored meeting for editing, times in its own zone."""
-        zone = ZoneInfo(meeting.timezone)
-        for name in ("title", "kind", "timezone", "location", "online_url", "visibility", "description"):
-            getattr(self, name).data = getattr(meeting, name)
-        self.starts.data = meeting.starts_at.astimezone(zone).replace(tzinfo=None)
-        self.ends.data = meeting.ends_at.astimezone(zone).replace(tzinfo=None)
-        self.invitees.data = meeting.invitee_acronyms
-        self.recurrence.data = meeting.recurrence or ""
-        offsets = meeting.reminder_offsets
-        self.reminder_offsets.data = NO_REMINDERS if offsets == [] else ", ".join(offsets or [])
-        self.version.data = str(meeting.version)
-
-
-NO_REMINDERS = "none"
-
-
-def _offsets(text: str) -> list[str] | None:
-    """Empty → None (the kind's defaults); "none" → [] (no reminders); else the durations."""
-    if not text.strip():
-        return None
-    if text.strip().lower() == NO_REMINDERS:
-        return []
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _aware(value: datetime | None, zone: ZoneInfo | Any) -> datetime | None:
-    return value.replace(tzinfo=zone) if value is not None else None
-
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=LIMITS["cancel_reason"]), LINES])
+    """Cancelling asks for a reason (told to the invitees) and a tick that it is meant."""
+
+    reason = TextAreaField(
+        _l("Reason (told to the invitees)"),
+        validators=[DataRequired(_l("Say why it is cancelled.")), Length(max=LIMITS["cancel_reason"]), LINES],
+    )
+    confirm = BooleanField(
+        _l("Yes, cancel it"), validators=[DataRequired(_l("Tick the box to confirm the cancellation."))]
+    )
+
+
+class DocumentDeleteForm(FlaskForm):
+    """Deleting a document asks for a tick that it is meant (no JavaScript confirm needed)."""
+
+    confirm = BooleanField(_l("Yes, delete it"), validators=[DataRequired(_l("Tick the box to confirm the deletion."))])
 
 
 class RsvpForm(FlaskForm):

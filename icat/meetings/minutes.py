@@ -111,6 +111,24 @@ def record_minutes(
     ValidationError (long texts, unknown owner entity). Emits MinutesRecorded."""
     require_role(actor, STAFF, _l("record minutes"))
     meeting = _meeting(session, meeting_id, version)
+    owners = check_minutes(session, text, decisions, action_items)
+    now = clock.now()
+    if meeting.minutes is None:
+        meeting.minutes = Minutes(text=text, recorded_by=actor.user_id, recorded_at=now)
+    else:
+        meeting.minutes.text, meeting.minutes.recorded_by, meeting.minutes.recorded_at = text, actor.user_id, now
+    meeting.decisions = [Decision(position=n, text=d) for n, d in enumerate(decisions)]
+    meeting.action_items = action_rows(action_items, owners)
+    touch(meeting)
+    session.flush()
+    event = MinutesRecorded(meeting_id=meeting.id, decisions=len(decisions), action_items=len(action_items))
+    outbox.record(session, event, actor=actor)
+    return meeting
+
+
+def check_minutes(session: Session, text: str, decisions: list[str], action_items: list[ActionInput]) -> dict[str, Any]:
+    """The owner entities of ``action_items`` by acronym, once the minutes pass the rules
+    (lengths, clean text, at most ``MAX_ITEMS`` rows, known owners); ValidationError otherwise."""
     errors: rules.Errors = {}
     if len(text) > rules.LIMITS["minutes"]:
         errors["text"] = [_l("At most %(n)s characters.", n=rules.LIMITS["minutes"])]
@@ -125,20 +143,18 @@ def record_minutes(
     owners = _entities(session, [a.get("owner") for a in action_items], "action_items", errors)
     if errors:
         raise ValidationError(_l("The minutes are invalid."), fields=errors, rule="minutes.minutes_invalid")
-    now = clock.now()
-    if meeting.minutes is None:
-        meeting.minutes = Minutes(text=text, recorded_by=actor.user_id, recorded_at=now)
-    else:
-        meeting.minutes.text, meeting.minutes.recorded_by, meeting.minutes.recorded_at = text, actor.user_id, now
-    meeting.decisions = [Decision(position=n, text=d) for n, d in enumerate(decisions)]
-    meeting.action_items = [
+    return owners
+
+
+def action_rows(action_items: list[ActionInput], owners: dict[str, Any], **extra: Any) -> list[ActionItem]:
+    """New action item rows (``extra``: the session's ``recurrence_id``)."""
+    return [
         ActionItem(
-            text=a["text"], owner=owners.get(a.get("owner") or ""), due_on=a.get("due_on"), done=a.get("done", False)
+            text=a["text"],
+            owner=owners.get(a.get("owner") or ""),
+            due_on=a.get("due_on"),
+            done=a.get("done", False),
+            **extra,
         )
         for a in action_items
     ]
-    touch(meeting)
-    session.flush()
-    event = MinutesRecorded(meeting_id=meeting.id, decisions=len(decisions), action_items=len(action_items))
-    outbox.record(session, event, actor=actor)
-    return meeting

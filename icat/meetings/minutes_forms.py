@@ -34,7 +34,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from icat.meetings.forms import LINE, LINES
+from icat.meetings.forms import LINE, LINES, CancelForm
 from icat.meetings.minutes import MAX_ITEMS, ActionInput, AgendaInput
 from icat.meetings.rules import LIMITS
 
@@ -202,5 +202,9 @@ class OccurrenceMoveForm(FlaskForm):
         return {"starts_at": self.starts.data.replace(tzinfo=zone), "ends_at": self.ends.data.replace(tzinfo=zone)}
 
 
-class OccurrenceCancelForm(FlaskForm):
-    """Only the CSRF token."""
+class OccurrenceCancelForm(CancelForm):
+    """Cancelling one session asks, as for the whole meeting, for a reason and a tick."""
+
+
+class OccurrenceReinstateForm(FlaskForm):
+    """Only the CSRF token: reinstating undoes a cancellation, nothing is lost by it."""

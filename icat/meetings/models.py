@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from icat.accounts.models import User
 from icat.core.db import Base, JSONType
@@ -92,9 +92,16 @@ class Meeting(Base):
     agenda_items: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan")
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
     minutes: Mapped[Minutes | None] = relationship(cascade="all, delete-orphan")
-    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.position", cascade="all, delete-orphan")
+    # The series' own minutes rows; a session's rows (``recurrence_id`` set) are its own.
+    decisions: Mapped[list[Decision]] = relationship(
+        primaryjoin="and_(Meeting.id == Decision.meeting_id, Decision.recurrence_id.is_(None))",
+        order_by="Decision.position",
+        cascade="all, delete-orphan",
+    )
     action_items: Mapped[list[ActionItem]] = relationship(
-        order_by="ActionItem.id", cascade="all, delete-orphan", back_populates="meeting"
+        primaryjoin="and_(Meeting.id == ActionItem.meeting_id, ActionItem.recurrence_id.is_(None))",
+        order_by="ActionItem.id",
+        cascade="all, delete-orphan",
     )
     documents: Mapped[list[Document]] = relationship(order_by="Document.id", cascade="all, delete-orphan")
     # Loaded on access only: feeds and lists never need it (and never carry proposals).
@@ -137,6 +144,7 @@ class OccurrenceOverride(Base):
     ends_at: Mapped[datetime]
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime]
+    cancel_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="overrides")
 
@@ -160,10 +168,9 @@ class AgendaItem(Base):
     lead_entity: Mapped[Entity | None] = relationship(lazy="joined")
 
 
-class Rsvp(Base):
-    """An entity's answer to an invitation, given by one of its focal points (or the secretariat)."""
-
-    __tablename__ = "meeting_rsvps"
+class AnswerColumns:
+    """What an answer holds, for the series (``Rsvp``) or one session (``SessionRsvp``):
+    the entity, its response, who gave it and when."""
 
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
@@ -171,9 +178,19 @@ class Rsvp(Base):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime]
 
-    entity: Mapped[Entity] = relationship(lazy="joined")
+    @declared_attr
+    def entity(cls) -> Mapped[Entity]:  # noqa: N805 (a class-level attribute)
+        return relationship(Entity, lazy="joined")
 
-    __table_args__ = (sa.CheckConstraint(f"response IN {RESPONSES!r}", name="response"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (sa.CheckConstraint(f"response IN {RESPONSES!r}", name="response"),)
+
+
+class Rsvp(AnswerColumns, Base):
+    """An entity's answer to an invitation, given by one of its focal points (or the secretariat)."""
+
+    __tablename__ = "meeting_rsvps"
 
 
 class Minutes(Base):
@@ -194,6 +211,7 @@ class Decision(Base):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.Text)
+    recurrence_id: Mapped[datetime | None]  # the session's, or None for the series
 
 
 class ActionItem(Base):
@@ -211,9 +229,11 @@ class ActionItem(Base):
     done_at: Mapped[datetime | None]
     done_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    recurrence_id: Mapped[datetime | None]  # the session's, or None for the series
 
     owner: Mapped[Entity | None] = relationship(lazy="joined")
-    meeting: Mapped[Meeting] = relationship(back_populates="action_items", lazy="joined")
+    # Every item's meeting, a session's items too (Meeting.action_items holds the series' own).
+    meeting: Mapped[Meeting] = relationship(lazy="joined", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -232,6 +252,7 @@ class Document(Base):
     stored_path: Mapped[str] = mapped_column(sa.String(500))
     uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime]
+    recurrence_id: Mapped[datetime | None]  # one session's document, or None for the series
 
 
 class Follower(Base):
@@ -242,3 +263,7 @@ class Follower(Base):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     since: Mapped[datetime]
+
+
+# The session tables share the metadata (imported here so every user of the models has them).
+from icat.meetings import session_models  # noqa: E402, F401

@@ -24,12 +24,26 @@ class Slot:
     occurrence: Occurrence
     local_start: datetime  # in ``zone``
     zone: str  # the viewer's, or the meeting's own when only its date is known
+    local_end: datetime | None = None
+
+    def days(self) -> list[date]:
+        """The local days the occurrence runs on: one, or each day of a multi-day meeting
+        (an end at midnight does not reach into the next day)."""
+        first = self.local_start.date()
+        end = self.local_end or self.local_start
+        last = max(first, (end - timedelta(microseconds=1)).date())
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def continues(self, day: date) -> bool:
+        """True on the days after the first of a multi-day meeting."""
+        return day != self.local_start.date()
 
 
 def _slot(meeting: Meeting, occurrence: Occurrence, viewer: ZoneInfo) -> Slot:
     # A date without a time (historical rows) belongs to that date wherever the viewer is.
     zone = viewer if meeting.date_precision == "minute" else ZoneInfo(meeting.timezone)
-    return Slot(meeting, occurrence, occurrence.starts_at.astimezone(zone), str(zone))
+    start, end = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
+    return Slot(meeting, occurrence, start, str(zone), end if meeting.date_precision == "minute" else None)
 
 
 @dataclass(frozen=True)
@@ -78,5 +92,6 @@ def month_view(
     )
     by_day: dict[date, list[Slot]] = defaultdict(list)
     for slot in slots:
-        by_day[slot.local_start.date()].append(slot)
+        for day in slot.days():  # a multi-day meeting spans its days
+            by_day[day].append(slot)
     return Month(year, month, weeks, slots, dict(by_day))

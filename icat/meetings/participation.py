@@ -13,7 +13,7 @@ from icat.core.errors import Conflict, Forbidden, Message, ValidationError
 from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF, require_role
 from icat.meetings.access import get_meeting
 from icat.meetings.events import MeetingFollowed, MeetingUnfollowed, RsvpGiven
-from icat.meetings.models import RESPONSES, Follower, Rsvp
+from icat.meetings.models import RESPONSES, Follower, Meeting, Rsvp
 from icat.registry.models import Entity
 
 RESPONDERS = STAFF | FOCAL_POINTS
@@ -28,6 +28,22 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
     visible), ValidationError (unknown entity, not invited, bad response), Conflict
     (meeting cancelled, or a proposal). Emits RsvpGiven unless the answer is the same as before.
     """
+    meeting, row = checked_answer(session, actor=actor, meeting_id=meeting_id, entity=entity, response=response)
+    rsvp, previous = _locked_rsvp(session, meeting.id, row.id, response, actor.user_id)
+    if previous == response:
+        return rsvp
+    rsvp.response, rsvp.user_id, rsvp.at = response, actor.user_id, clock.now()
+    session.flush()
+    event = RsvpGiven(meeting_id=meeting.id, entity=entity, response=response, user_id=actor.user_id, previous=previous)
+    outbox.record(session, event, actor=actor)
+    return rsvp
+
+
+def checked_answer(
+    session: Session, *, actor: Actor, meeting_id: int, entity: str, response: str
+) -> tuple[Meeting, Entity]:
+    """The meeting and the entity an answer is for, once the answer may be given (the
+    rules of ``give_rsvp``, which a session's answer shares). Raises as ``give_rsvp`` does."""
     require_role(actor, RESPONDERS, _l("answer invitations"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     row = session.scalar(sa.select(Entity).where(Entity.acronym == entity))
@@ -47,14 +63,7 @@ def give_rsvp(session: Session, *, actor: Actor, meeting_id: int, entity: str, r
             raise Conflict(_l("The meeting is cancelled."), rule="rsvp.meeting_cancelled")
         raise Conflict(_NOT_YET, rule="meetings.proposal_not_confirmed")
     assert row is not None
-    rsvp, previous = _locked_rsvp(session, meeting.id, row.id, response, actor.user_id)
-    if previous == response:
-        return rsvp
-    rsvp.response, rsvp.user_id, rsvp.at = response, actor.user_id, clock.now()
-    session.flush()
-    event = RsvpGiven(meeting_id=meeting.id, entity=entity, response=response, user_id=actor.user_id, previous=previous)
-    outbox.record(session, event, actor=actor)
-    return rsvp
+    return meeting, row
 
 
 def _locked_rsvp(

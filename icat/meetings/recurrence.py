@@ -37,6 +37,11 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def known_zones() -> frozenset[str]:
+    """Every IANA zone this machine knows (tzdata)."""
+    return _zones()
+
+
 def is_time_zone(name: str) -> bool:
     """True when ``name`` is an IANA zone this machine knows (tzdata), e.g. ``Europe/Vienna``."""
     return name in _zones()

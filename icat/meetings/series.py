@@ -12,7 +12,7 @@ from icat.core.actor import Actor
 from icat.core.errors import Conflict, NotFound, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.meetings import recurrence, rules
-from icat.meetings.events import OccurrenceCancelled, OccurrenceMoved
+from icat.meetings.events import OccurrenceCancelled, OccurrenceMoved, OccurrenceReinstated
 from icat.meetings.models import Meeting, OccurrenceOverride
 from icat.meetings.services import iso, touch
 
@@ -79,16 +79,47 @@ def move_occurrence(
 
 
 def cancel_occurrence(
-    session: Session, *, actor: Actor, meeting_id: int, recurrence_id: datetime
+    session: Session, *, actor: Actor, meeting_id: int, recurrence_id: datetime, reason: str = ""
 ) -> OccurrenceOverride:
-    """Cancel one occurrence of a series (admin, secretariat); its own sequence rises.
-    Raises Forbidden, NotFound, Conflict (already cancelled). Emits OccurrenceCancelled."""
+    """Cancel one occurrence of a series (admin, secretariat), for ``reason``; its own
+    sequence rises. Raises Forbidden, NotFound, Conflict (already cancelled),
+    ValidationError (``reason``: too long, control characters). Emits OccurrenceCancelled."""
     require_role(actor, STAFF, _l("cancel meetings"))
+    errors: rules.Errors = {}
+    rules.check_text(errors, {"cancel_reason": reason}, ["cancel_reason"])
+    if errors:
+        raise ValidationError(
+            _l("The reason is invalid."),
+            fields={"reason": errors["cancel_reason"]},
+            rule="meetings.cancel_reason_invalid",
+        )
     meeting, override = _override(session, meeting_id, recurrence_id)
     if override.status == "cancelled":
         raise Conflict(_l("This occurrence is cancelled already."), rule="meetings.occurrence_cancelled_already")
-    override.status = "cancelled"
+    override.status, override.cancel_reason = "cancelled", reason.strip()
     return _changed(session, actor, meeting, override, moved=False)
+
+
+def reinstate_occurrence(
+    session: Session, *, actor: Actor, meeting_id: int, recurrence_id: datetime
+) -> OccurrenceOverride:
+    """Put a cancelled occurrence back on, at the times it had (admin, secretariat); its own
+    sequence rises. Raises Forbidden, NotFound, Conflict (not cancelled; the whole meeting
+    cancelled). Emits OccurrenceReinstated."""
+    require_role(actor, STAFF, "reinstate meetings")
+    meeting, override = _override(session, meeting_id, recurrence_id)
+    if override.status != "cancelled":
+        raise Conflict("This occurrence is not cancelled.")
+    override.status, override.cancel_reason = "scheduled", ""
+    override.sequence = max(override.sequence, meeting.sequence) + 1
+    override.updated_at = clock.now()
+    touch(meeting)
+    session.flush()
+    event = OccurrenceReinstated(
+        meeting_id=meeting.id, recurrence_id=iso(override.recurrence_id), sequence=override.sequence
+    )
+    outbox.record(session, event, actor=actor)
+    return override
 
 
 def _changed(
@@ -108,7 +139,9 @@ def _changed(
             sequence=override.sequence,
         )
         if moved
-        else OccurrenceCancelled(meeting_id=meeting.id, recurrence_id=rid, sequence=override.sequence)
+        else OccurrenceCancelled(
+            meeting_id=meeting.id, recurrence_id=rid, sequence=override.sequence, reason=override.cancel_reason
+        )
     )
     outbox.record(session, event, actor=actor)
     return override

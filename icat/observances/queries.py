@@ -34,3 +34,15 @@ def next_occurrence(observance: Observance, today: date) -> date:
 
 def days_until(observance: Observance, today: date) -> int:
     return (next_occurrence(observance, today) - today) // timedelta(days=1)
+
+
+def observances_between(session: Session, first: date, last: date) -> dict[date, list[Observance]]:
+    """The observances falling on each day from ``first`` to ``last`` (both included), for
+    the web calendar; a day before an observance's first year has none."""
+    found: dict[date, list[Observance]] = {}
+    for observance in list_observances(session):
+        for year in range(first.year, last.year + 1):
+            day = observance.on(year)
+            if first <= day <= last and year >= observance.first_year:
+                found.setdefault(day, []).append(observance)
+    return found

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2.filters import do_filesizeformat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from icat.core.errors import Conflict, DomainError, Message, StaleVersion, TooManyRequests, Unauthorized, rendered
 from icat.extensions import db
@@ -49,6 +50,16 @@ def _domain(error: DomainError) -> Response:
     if isinstance(error, Unauthorized) and wants_json():
         response.headers["WWW-Authenticate"] = 'Bearer realm="ICAT Workspace"'  # RFC 9110 §11.6.1
     return response
+
+
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    """An upload over the request limit: a page's upload form comes back with a message
+    (the form's page, where the flash shows), the API answers 413 in its shape."""
+    if wants_json() or request.method != "POST" or not request.path.endswith("/documents"):
+        return _http(error)
+    limit = do_filesizeformat(current_app.config["DOCUMENT_MAX_BYTES"], binary=True)
+    flash(_("The file is too large: at most %(limit)s are accepted. Nothing was uploaded.", limit=limit))
+    return redirect(request.path.removesuffix("/documents") + "#documents", 303)
 
 
 def _http(error: HTTPException) -> Response:
@@ -94,6 +105,7 @@ def _unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain)
     app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(StaleDataError, _stale)
     app.register_error_handler(IntegrityError, _integrity)

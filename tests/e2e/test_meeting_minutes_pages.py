@@ -289,6 +289,9 @@ def test_secretariat_moves_and_cancels_one_occurrence(
     moved = secretariat.post(f"/meetings/{weekly.id}/occurrences/20300311T130000Z/move", data=data)
     assert moved.status_code == 302 and moved.headers["Location"].endswith("#occurrences")
     cancel = form_fields(secretariat.get(f"/meetings/{weekly.id}/occurrences/20300318T130000Z"), "/cancel")
+    unconfirmed = secretariat.post(f"/meetings/{weekly.id}/occurrences/20300318T130000Z/cancel", data=cancel)
+    assert unconfirmed.status_code == 422 and "Say why it is cancelled." in unconfirmed.get_data(as_text=True)
+    cancel |= {"occ-cancel-reason": "Public holiday", "occ-cancel-confirm": "y"}
     done = secretariat.post(f"/meetings/{weekly.id}/occurrences/20300318T130000Z/cancel", data=cancel)
     assert done.status_code == 302
     session.expire_all()

@@ -15,6 +15,7 @@ csrf.exempt(bp)
 from icat.blueprints.api import (  # noqa: E402,F401
     action_items,
     activity,
+    documents,
     entities,
     feed_tokens,
     meetings,
@@ -23,6 +24,7 @@ from icat.blueprints.api import (  # noqa: E402,F401
     publications,
     reminders,
     rotation,
+    sessions,
     tokens,
     users,
     workplans,

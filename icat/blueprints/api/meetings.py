@@ -5,26 +5,22 @@ RSVPs for focal points; occurrences, agenda, minutes, documents, following."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-from flask import Response, current_app, request, send_file, url_for
+from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.errors import ValidationError
 from icat.core.permissions import FOCAL_POINTS, STAFF
-from icat.meetings import documents, participation, proposals, series, services
 from icat.meetings import minutes as minutes_svc
+from icat.meetings import participation, proposals, series, services
 from icat.meetings.queries import MeetingFilter, get_meeting, list_meetings
 from icat.meetings.recurrence import occurrences
 from icat.meetings.schemas import (
-    DOCUMENT_FILE,
-    DOCUMENT_UPLOAD,
     WRITE_ERRORS,
     AgendaSchema,
     CancelSchema,
     DeclineSchema,
-    DocumentOutSchema,
     MeetingCreateSchema,
     MeetingListArgsSchema,
     MeetingListSchema,
@@ -41,6 +37,7 @@ from icat.meetings.schemas import (
     VersionSchema,
     dump_meeting,
 )
+from icat.meetings.session_schemas import OccurrenceCancelSchema
 from icat.web.api_doc import doc
 from icat.web.auth import current_actor, requires
 from icat.web.http import (
@@ -54,7 +51,6 @@ from icat.web.http import (
     page,
     transactional,
 )
-from icat.web.uploads import document_upload
 
 
 @bp.get("/meetings")
@@ -244,18 +240,24 @@ def meetings_minutes(meeting_id: int) -> Response:
     return json_response(dump_meeting(meeting), version=meeting.version)
 
 
+def _body(schema: OccurrenceCancelSchema) -> dict:
+    """An optional JSON body: its fields, or the schema's defaults when none was sent."""
+    return load_json(schema) if request.get_data() else schema.load({})
+
+
 def _instant(text: str) -> datetime:
-    try:
+    try:  # an instant past year 1 or 9999 in UTC overflows: as bad as no instant at all
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+        instant = value.astimezone(UTC) if value.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        instant = None
+    if instant is None:
         raise ValidationError(
             _l("Bad occurrence."),
             fields={"recurrence_id": [_l("An ISO 8601 instant with offset.")]},
             rule="meetings.occurrence_id_invalid",
         )
-    return value.astimezone(UTC)
+    return instant
 
 
 @bp.get("/meetings/<int:meeting_id>/occurrences")
@@ -287,60 +289,21 @@ def occurrences_move(meeting_id: int, recurrence_id: str) -> Response:
 
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/cancel")
-@doc("Cancel one occurrence", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
+@doc(
+    "Cancel one occurrence, with an optional reason",
+    body=OccurrenceCancelSchema,
+    body_required=False,
+    response=OccurrenceSchema,
+    errors=(*WRITE_ERRORS, 409),
+)
 @requires(STAFF, _l("cancel meetings"))
 @transactional
 def occurrences_cancel(meeting_id: int, recurrence_id: str) -> Response:
-    rid = _instant(recurrence_id)
+    rid, reason = _instant(recurrence_id), _body(OccurrenceCancelSchema())["reason"]
     override = series.cancel_occurrence(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid
+        current_session(), actor=current_actor(), meeting_id=meeting_id, recurrence_id=rid, reason=reason
     )
     return json_response(OccurrenceSchema().dump(override))
-
-
-def storage_root() -> Path:
-    return Path(current_app.instance_path)
-
-
-@bp.post("/meetings/<int:meeting_id>/documents")
-@doc(
-    "Upload a PDF, DOCX or ODT (multipart field 'file')",
-    body=DOCUMENT_UPLOAD,
-    response=DocumentOutSchema,
-    status=201,
-    errors=WRITE_ERRORS,
-)
-@requires(STAFF, _l("upload documents"))
-@transactional
-def documents_upload(meeting_id: int) -> Response:
-    doc = documents.attach_document(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, **document_upload()
-    )
-    body = {"id": doc.id, "filename": doc.filename, "content_type": doc.content_type, "size": doc.size}
-    response = json_response(body | {"sha256": doc.sha256}, 201)
-    response.headers["Location"] = url_for("api.documents_download", meeting_id=meeting_id, document_id=doc.id)
-    return response
-
-
-@bp.get("/meetings/<int:meeting_id>/documents/<int:document_id>")
-@doc("Download a document of a meeting the caller may see", response=DOCUMENT_FILE, errors=(404,))
-def documents_download(meeting_id: int, document_id: int) -> Response:
-    doc = documents.document_for(
-        current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id
-    )
-    response = send_file(storage_root() / doc.stored_path, mimetype=doc.content_type)
-    # RFC 6266 with an ASCII fallback; send_file would send only filename= for ASCII names.
-    response.headers["Content-Disposition"] = documents.content_disposition(doc.filename)
-    return response
-
-
-@bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
-@doc("Remove a document (secretariat)", status=204, errors=(401, 403, 404))
-@requires(STAFF, _l("remove documents"))
-@transactional
-def documents_delete(meeting_id: int, document_id: int) -> Response:
-    documents.remove_document(current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id)
-    return Response(status=204)
 
 
 @bp.put("/meetings/<int:meeting_id>/follow")
