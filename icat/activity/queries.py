@@ -85,7 +85,7 @@ def search_events(
     """Events matching ``flt``, newest first; ``before``: only older ones (the next page).
     Raises Unauthorized/Forbidden (secretariat and admins only), ValidationError (an
     unknown entity or area)."""
-    require_role(actor, STAFF, "read the activity log")
+    require_role(actor, STAFF, _l("read the activity log"))
     query = sa.select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
     if flt.area:
         if flt.area not in AREAS:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.blueprints.meetings import ResponseOrPage, _detail_url, _on_detail
@@ -24,7 +25,7 @@ bp = Blueprint("meeting_documents", __name__, url_prefix="/meetings")
 
 @bp.post("/<int:meeting_id>/documents")
 @login_required
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 def upload(meeting_id: int) -> ResponseOrPage:
     form = DocumentForm(prefix="doc")
     outcome = submit(
@@ -39,7 +40,7 @@ def upload(meeting_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:meeting_id>/documents/<int:document_id>/delete")
 @login_required
-@requires(STAFF, "remove documents")
+@requires(STAFF, _l("remove documents"))
 def delete_document(meeting_id: int, document_id: int) -> ResponseOrPage:
     form = DocumentDeleteForm(prefix=f"del{document_id}")
     outcome = submit(

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.core import clock
@@ -88,7 +89,7 @@ def rsvp(meeting_id: int, key: str) -> Page:
 
 @bp.post("/attendance")
 @login_required
-@requires(STAFF, "record attendance")
+@requires(STAFF, _l("record attendance"))
 def attendance(meeting_id: int, key: str) -> Page:
     form = _forms(_record(meeting_id, key))["attendance_form"]
     outcome = submit(
@@ -104,7 +105,7 @@ def _minutes_page(record: SessionRecord, outcome: Outcome[object]) -> tuple[str,
 
 @bp.route("/minutes", methods=["GET", "POST"])
 @login_required
-@requires(STAFF, "record minutes")
+@requires(STAFF, _l("record minutes"))
 def minutes(meeting_id: int, key: str) -> Page:
     record = _record(meeting_id, key)
     form = session_minutes_form(record)
@@ -119,7 +120,7 @@ def minutes(meeting_id: int, key: str) -> Page:
 
 @bp.post("/documents")
 @login_required
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 def upload(meeting_id: int, key: str) -> Page:
     outcome = submit(
         DocumentForm(prefix="sdoc"),

@@ -42,7 +42,7 @@ def list_action_items(
     last), then due date (none last), then id; ``after`` is the previous page's last key
     ``[acronym, due_on, id]``. Raises Unauthorized (sign in first), ValidationError (an
     unknown entity)."""
-    actor = require_role(actor, SIGNED_IN, "see action items")
+    actor = require_role(actor, SIGNED_IN, _l("see action items"))
     query = (
         sa.select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
@@ -98,7 +98,7 @@ def mark_action_item(
     Raises Unauthorized, NotFound (an item of a meeting the actor may not see), Forbidden
     (not the owner entity's focal point nor the secretariat), ValidationError (no version),
     StaleVersion (another version). Emits ActionItemMarked; nothing when nothing changes."""
-    actor = require_role(actor, SIGNED_IN, "mark action items done")
+    actor = require_role(actor, SIGNED_IN, _l("mark action items done"))
     item = get_action_item(session, item_id, actor=actor)
     if not may_mark(actor, item):
         raise Forbidden(

@@ -106,10 +106,10 @@ def reinstate_occurrence(
     """Put a cancelled occurrence back on, at the times it had (admin, secretariat); its own
     sequence rises. Raises Forbidden, NotFound, Conflict (not cancelled; the whole meeting
     cancelled). Emits OccurrenceReinstated."""
-    require_role(actor, STAFF, "reinstate meetings")
+    require_role(actor, STAFF, _l("reinstate meetings"))
     meeting, override = _override(session, meeting_id, recurrence_id)
     if override.status != "cancelled":
-        raise Conflict("This occurrence is not cancelled.")
+        raise Conflict(_l("This occurrence is not cancelled."), rule="meetings.occurrence_not_cancelled")
     override.status, override.cancel_reason = "scheduled", ""
     override.sequence = max(override.sequence, meeting.sequence) + 1
     override.updated_at = clock.now()

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import Conflict, NotFound, ValidationError
+from icat.core.errors import Conflict, Message, NotFound, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.core.text import text_problem
 from icat.meetings import minutes as minutes_svc
@@ -43,14 +44,17 @@ def find_session(meeting: Meeting, recurrence_id: datetime) -> Occurrence:
     if meeting.recurrence:
         return find_occurrence(meeting, original)
     if original != meeting.starts_at:
-        raise NotFound(f"Meeting {meeting.id} has no session starting at {iso(original)}.")
+        raise NotFound(
+            _l("Meeting %(id)s has no session starting at %(start)s.", id=meeting.id, start=iso(original)),
+            rule="sessions.unknown",
+        )
     return Occurrence(original, meeting.starts_at, meeting.ends_at, meeting.status, meeting.sequence)
 
 
 def _open_session(meeting: Meeting, recurrence_id: datetime) -> Occurrence:
     occurrence = find_session(meeting, recurrence_id)
     if occurrence.status == "cancelled":
-        raise Conflict("This session is cancelled.")
+        raise Conflict(_l("This session is cancelled."), rule="sessions.cancelled")
     return occurrence
 
 
@@ -65,7 +69,7 @@ def give_session_rsvp(
     meeting, row = checked_answer(session, actor=actor, meeting_id=meeting_id, entity=entity, response=response)
     occurrence = _open_session(meeting, recurrence_id)
     if occurrence.ends_at <= clock.now():
-        raise Conflict("This session is over: answers are for sessions still to come.")
+        raise Conflict(_l("This session is over: answers are for sessions still to come."), rule="sessions.over")
     key = {"meeting_id": meeting.id, "recurrence_id": occurrence.recurrence_id, "entity_id": row.id}
     answer = session.get(SessionRsvp, key, with_for_update={"of": SessionRsvp}, populate_existing=True)
     previous = answer.response if answer else None
@@ -89,11 +93,11 @@ def give_session_rsvp(
     return answer
 
 
-def _attendance_errors(session: Session, attended: list[AttendanceInput]) -> tuple[dict[str, Any], list[str]]:
-    errors: dict[str, list[str]] = {}
+def _attendance_errors(session: Session, attended: list[AttendanceInput]) -> tuple[dict[str, Any], list[Message]]:
+    errors: dict[str, list[Message]] = {}
     acronyms = [a.get("entity") or "" for a in attended]
     if len(set(acronyms)) != len(acronyms):
-        errors["attended"] = ["Each entity once."]
+        errors["attended"] = [_l("Each entity once.")]
     found = {e.acronym: e for e in resolve_invitees(session, acronyms, errors)}
     for message in errors.pop("invitees", []):
         errors.setdefault("attended", []).append(message)
@@ -101,7 +105,7 @@ def _attendance_errors(session: Session, attended: list[AttendanceInput]) -> tup
         people = item.get("people") or ""
         if len(people) > MAX_PEOPLE_CHARS or text_problem(people, multiline=True):
             errors.setdefault("attended", []).append(
-                f"{item.get('entity')}: at most {MAX_PEOPLE_CHARS} characters of plain text."
+                _l("%(entity)s: at most %(n)s characters of plain text.", entity=item.get("entity"), n=MAX_PEOPLE_CHARS)
             )
     return found, [m for ms in errors.values() for m in ms]
 
@@ -113,14 +117,19 @@ def record_attendance(
     secretariat), replacing an earlier record. Raises Forbidden, NotFound (meeting, session),
     ValidationError (``attended``: unknown or repeated entity, long text), Conflict (the
     session is cancelled or has not started yet). Emits AttendanceRecorded."""
-    require_role(actor, STAFF, "record attendance")
+    require_role(actor, STAFF, _l("record attendance"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     occurrence = _open_session(meeting, recurrence_id)
     if occurrence.starts_at > clock.now():
-        raise Conflict("This session has not started yet: attendance is recorded once it has begun.")
+        raise Conflict(
+            _l("This session has not started yet: attendance is recorded once it has begun."),
+            rule="sessions.not_started",
+        )
     found, problems = _attendance_errors(session, attended)
     if problems:
-        raise ValidationError("The attendance is invalid.", fields={"attended": problems})
+        raise ValidationError(
+            _l("The attendance is invalid."), fields={"attended": problems}, rule="sessions.attendance_invalid"
+        )
     rid, now = occurrence.recurrence_id, clock.now()
     session.execute(sa.delete(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.recurrence_id == rid))
     rows = [
@@ -155,7 +164,7 @@ def record_session_minutes(
     """Record or replace one session's minutes (admin, secretariat): narrative, decisions,
     action items, under the series' rules. Raises Forbidden, NotFound (meeting, session),
     ValidationError (as ``record_minutes``). Emits SessionMinutesRecorded."""
-    require_role(actor, STAFF, "record minutes")
+    require_role(actor, STAFF, _l("record minutes"))
     meeting = get_meeting(session, meeting_id, actor=actor)
     rid = find_session(meeting, recurrence_id).recurrence_id
     owners = minutes_svc.check_minutes(session, text, decisions, action_items)

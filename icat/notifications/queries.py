@@ -41,7 +41,7 @@ def reminder_plan(session: Session, *, actor: Actor | None, meeting_id: int) -> 
 
 def activity_reminder_plan(session: Session, *, actor: Actor | None, activity_id: int) -> Sequence[Delivery]:
     """A workplan activity's milestone reminders, shown as ``reminder_plan`` shows a meeting's."""
-    actor = require_role(actor, SIGNED_IN, "see reminder plans")
+    actor = require_role(actor, SIGNED_IN, _l("see reminder plans"))
     get_activity(session, activity_id, actor=actor)
     return _plan_of(session, actor, f"activity:{activity_id}")
 
@@ -65,7 +65,7 @@ def problem_deliveries(
 def invitation_mails(session: Session, *, actor: Actor | None, user_ids: Sequence[int]) -> dict[int, Delivery]:
     """The newest invitation mail of each of these people (secretariat and admins), so the
     people page shows whether it was sent, is waiting, or failed."""
-    require_role(actor, STAFF, "see invitations")
+    require_role(actor, STAFF, _l("see invitations"))
     query = (
         sa.select(Delivery)
         .where(Delivery.kind == "invitation", Delivery.user_id.in_(list(user_ids)))

@@ -43,7 +43,7 @@ def retry_delivery(session: Session, *, actor: Actor | None, delivery_id: int) -
 def mark_notice_read(session: Session, *, actor: Actor | None, notice_id: int) -> Notice:
     """Mark one of the actor's own notices read (once: a second time keeps the first moment).
     Raises Unauthorized, NotFound (no such notice, or someone else's)."""
-    actor = require_role(actor, SIGNED_IN, "read your inbox")
+    actor = require_role(actor, SIGNED_IN, _l("read your inbox"))
     notice = session.get(Notice, notice_id)
     if notice is None or notice.user_id != actor.user_id:
         raise NotFound(_l("No notice %(id)s in your inbox.", id=notice_id), rule="notices.unknown")
@@ -54,7 +54,7 @@ def mark_notice_read(session: Session, *, actor: Actor | None, notice_id: int) -
 
 def mark_all_read(session: Session, *, actor: Actor | None) -> int:
     """Mark every unread notice of the actor read; returns how many. Raises Unauthorized."""
-    actor = require_role(actor, SIGNED_IN, "read your inbox")
+    actor = require_role(actor, SIGNED_IN, _l("read your inbox"))
     result = session.execute(
         sa.update(Notice)
         .where(Notice.user_id == actor.user_id, Notice.read_at.is_(None))
