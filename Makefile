@@ -37,8 +37,11 @@ serve:
 	  echo "ICAT Workspace: http://127.0.0.1:$$ICAT_PORT  (links use $$ICAT_BASE_URL; Ctrl-C stops web and worker)"; \
 	  exec $(BIN)/honcho start
 
+# The suite runs in one process per core (pytest-xdist), a test file's tests together: the
+# slow process tests then overlap with the rest instead of running one after another.
+PYTEST_WORKERS ?= auto
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: venv
 	$(BIN)/python -m bench
