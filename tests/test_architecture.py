@@ -192,14 +192,19 @@ DOMAIN_ERRORS = _domain_error_names()
 
 
 def _error_names_in(tree: ast.Module) -> set[str]:
-    """The domain error classes a module imported (``BadRequest`` may be werkzeug's)."""
-    return {
+    """The domain error classes a module imported (``BadRequest`` may be werkzeug's), and
+    those it defines on them (``class LinkUnusable(DomainError)``)."""
+    names = {
         alias.asname or alias.name
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module == "icat.core.errors"
         for alias in node.names
         if alias.name in DOMAIN_ERRORS
     }
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id in names for b in node.bases):
+            names.add(node.name)
+    return names
 
 
 def _is_plain_text(node: ast.AST | None) -> bool:

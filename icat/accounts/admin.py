@@ -25,9 +25,9 @@ from icat.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from icat.core.permissions import ADMIN, SIGNED_IN, STAFF, require_role
 
 # API name → column; "entity" and "active" are handled apart.
-COLUMNS = {"name": "display_name", "language": "locale", "timezone": "timezone", "role": "role"}
+USER_COLUMNS = {"name": "display_name", "language": "locale", "timezone": "timezone", "role": "role"}
 OWN_FIELDS = frozenset({"name", "language", "timezone", "reminder_preferences"})
-EDITABLE = frozenset({*COLUMNS, "entity", "active", "reminder_preferences"})
+USER_EDITABLE = frozenset({*USER_COLUMNS, "entity", "active", "reminder_preferences"})
 
 
 def may_manage(actor: Actor | None, role: str) -> bool:
@@ -37,15 +37,15 @@ def may_manage(actor: Actor | None, role: str) -> bool:
 
 def _require_manage(actor: Actor, role: str) -> None:
     if not may_manage(actor, role):
-        raise Forbidden(_l("Only an admin may make someone an admin or change an admin."))
+        raise Forbidden(_l("Only an admin may make someone an admin or change an admin."), rule="accounts.admin_only")
 
 
 def get_user(session: Session, *, actor: Actor | None, user_id: int) -> User:
     """A person as staff (or that person) sees them. Raises Unauthorized, Forbidden, NotFound."""
-    require_role(actor, SIGNED_IN, "see people")
+    require_role(actor, SIGNED_IN, _l("see people"))
     user = session.get(User, user_id)
     if user is None or (actor.user_id != user_id and actor.role not in STAFF):
-        raise NotFound(_l("No such person."))
+        raise NotFound(_l("No such person."), rule="accounts.person_unknown")
     return user
 
 
@@ -66,14 +66,16 @@ def invite(
     Raises Forbidden (secretariat inviting an admin), ValidationError (bad email, unknown
     role, language, zone or entity, focal point without entity), Conflict (address taken).
     Emits UserInvited and AccountLinkIssued."""
-    require_role(actor, STAFF, "invite people")
+    require_role(actor, STAFF, _l("invite people"))
     errors: rules.Errors = {}
     rules.check_role(errors, role)
     rules.check_language(errors, language)
     rules.check_zone(errors, timezone)
     found = rules.resolve_entity(session, errors, role, entity)
     if errors:
-        raise ValidationError(_l("The invitation could not be sent."), fields=errors)
+        raise ValidationError(
+            _l("The invitation could not be sent."), fields=errors, rule="accounts.invitation_invalid"
+        )
     _require_manage(actor, role)
     address = rules.normalise_email(email)
     refuse_taken(session, address)
@@ -92,11 +94,11 @@ def invite(
 def resend_invitation(session: Session, *, actor: Actor, user_id: int, secret: str) -> User:
     """A new invitation link replaces the old one (which stops working). Raises NotFound,
     Forbidden, Conflict (the person has signed up already)."""
-    require_role(actor, STAFF, "invite people")
+    require_role(actor, STAFF, _l("invite people"))
     user = get_user(session, actor=actor, user_id=user_id)
     _require_manage(actor, user.role)
     if user.state != "invited":
-        raise Conflict(_l("%(email)s has signed up already.", email=user.email))
+        raise Conflict(_l("%(email)s has signed up already.", email=user.email), rule="accounts.signed_up_already")
     user.invited_at = clock.now()
     links.issue(session, actor=actor, user=user, purpose="invitation", secret=secret)
     return user
@@ -110,7 +112,7 @@ def update_user(session: Session, *, actor: Actor, user_id: int, version: int | 
     without entity), StaleVersion, Conflict (the last active admin). Emits UserUpdated, and
     UserDeactivated or UserReactivated when ``active`` changes."""
     user = get_user(session, actor=actor, user_id=user_id)
-    edits.refuse_unknown(changes, EDITABLE)
+    edits.refuse_unknown(changes, USER_EDITABLE)
     edits.check_version(user, version, label=user.email)
     if actor.user_id == user.id:  # the last admin editing themselves hears the reason (409) first
         _keep_an_admin(session, user, changes)
@@ -130,9 +132,11 @@ def update_user(session: Session, *, actor: Actor, user_id: int, version: int | 
 def _check_rights(actor: Actor, user: User, changes: dict[str, Any]) -> None:
     staff_fields = set(changes) - OWN_FIELDS
     if actor.user_id == user.id and staff_fields:
-        raise Forbidden(_l("You cannot change your own role, entity or state; ask an admin."))
+        raise Forbidden(
+            _l("You cannot change your own role, entity or state; ask an admin."), rule="accounts.own_rights_fixed"
+        )
     if actor.user_id != user.id:
-        require_role(actor, STAFF, "change other people")
+        require_role(actor, STAFF, _l("change other people"))
         _require_manage(actor, user.role)
         _require_manage(actor, changes.get("role", user.role))
 
@@ -146,7 +150,7 @@ def _values(session: Session, user: User, changes: dict[str, Any]) -> dict[str, 
         rules.check_language(errors, changes["language"])
     if "timezone" in changes:
         rules.check_zone(errors, changes["timezone"])
-    values = {COLUMNS[k]: v for k, v in changes.items() if k in COLUMNS}
+    values = {USER_COLUMNS[k]: v for k, v in changes.items() if k in USER_COLUMNS}
     if "reminder_preferences" in changes:
         values["reminder_preferences"] = rules.check_reminder_preferences(errors, changes["reminder_preferences"])
     role = changes.get("role", user.role)
@@ -156,7 +160,7 @@ def _values(session: Session, user: User, changes: dict[str, Any]) -> dict[str, 
     if "active" in changes:
         values["is_active"] = bool(changes["active"])
     if errors:
-        raise ValidationError(_l("The person could not be changed."), fields=errors)
+        raise ValidationError(_l("The person could not be changed."), fields=errors, rule="accounts.person_invalid")
     return values
 
 
@@ -168,7 +172,7 @@ def _keep_an_admin(session: Session, user: User, changes: dict[str, Any]) -> Non
         return
     others = sa.select(sa.func.count()).where(User.role == ADMIN, User.is_active, User.id != user.id)
     if not session.scalar(others):
-        raise Conflict(_l("This is the last active admin: make someone else admin first."))
+        raise Conflict(_l("This is the last active admin: make someone else admin first."), rule="accounts.last_admin")
 
 
 def _record_state(session: Session, actor: Actor, user: User) -> None:
@@ -182,7 +186,7 @@ def _record_state(session: Session, actor: Actor, user: User) -> None:
     outbox.record(session, UserDeactivated(user_id=user.id, email=user.email, tokens_revoked=revoked), actor=actor)
 
 
-_API_NAMES = {v: k for k, v in COLUMNS.items()} | {"is_active": "active"}
+_API_NAMES = {v: k for k, v in USER_COLUMNS.items()} | {"is_active": "active"}
 
 
 def _api_names(diff: dict[str, list[Any]]) -> dict[str, list[Any]]:

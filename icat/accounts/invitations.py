@@ -37,7 +37,7 @@ def _set_password(session: Session, user: User, password: str, how: str, actor: 
     errors: rules.Errors = {}
     rules.check_password(errors, password)
     if errors:
-        raise ValidationError(_l("Choose another password."), fields=errors)
+        raise ValidationError(_l("Choose another password."), fields=errors, rule="accounts.password_refused")
     user.password_hash = passwords.hash_password(password)
     outbox.record(session, PasswordSet(user_id=user.id, how=how), actor=actor)
 
@@ -85,7 +85,9 @@ def change_password(session: Session, *, actor: Actor, current: str, new: str, k
     valid, _stale = passwords.verify(user.password_hash if user else "", current)
     if user is None or not valid:
         raise ValidationError(
-            _l("Check your current password."), fields={"current": [_l("This is not your password.")]}
+            _l("Check your current password."),
+            fields={"current": [_l("This is not your password.")]},
+            rule="accounts.password_wrong",
         )
     _set_password(session, user, new, "change", actor=actor)
     end_sessions(session, user.id, keep_key=keep_key)

@@ -78,9 +78,14 @@ def open_link(session: Session, token: str, purpose: str) -> AccountLink:
     Raises LinkUnusable, saying which of the cases it is where that reveals nothing."""
     link = session.scalar(sa.select(AccountLink).where(AccountLink.token_hash == _hash(token)))
     if link is None or link.purpose != purpose or not link.user.is_active:
-        raise LinkUnusable(_l("This link is not valid. Check that you copied all of it, or ask for a new one."))
+        raise LinkUnusable(
+            _l("This link is not valid. Check that you copied all of it, or ask for a new one."),
+            rule="accounts.link_unknown",
+        )
     if link.closed_at is not None:
-        raise LinkUnusable(_l("This link was used already or replaced by a newer one. Ask for a new one."))
+        raise LinkUnusable(
+            _l("This link was used already or replaced by a newer one. Ask for a new one."), rule="accounts.link_closed"
+        )
     if link.expires_at <= clock.now():
-        raise LinkUnusable(_l("This link has expired. Ask for a new one."))
+        raise LinkUnusable(_l("This link has expired. Ask for a new one."), rule="accounts.link_expired")
     return link

@@ -36,13 +36,24 @@ def sign_in_verified(
     try:
         address = rules.normalise_email(email or "")
     except DomainError as exc:
-        raise Forbidden(_l("Your organisation's sign-in gave no usable e-mail address.")) from exc
+        raise Forbidden(
+            _l("Your organisation's sign-in gave no usable e-mail address."), rule="accounts.oidc_email_unusable"
+        ) from exc
     if not verified:
-        raise Forbidden(_l("Your organisation's sign-in has not verified this e-mail address."))
+        raise Forbidden(
+            _l("Your organisation's sign-in has not verified this e-mail address."),
+            rule="accounts.oidc_email_unverified",
+        )
     if address.rpartition("@")[2] not in {d.lower() for d in domains}:
-        raise Forbidden(_l("This sign-in does not serve addresses of %(domain)s.", domain=address.rpartition("@")[2]))
+        raise Forbidden(
+            _l("This sign-in does not serve addresses of %(domain)s.", domain=address.rpartition("@")[2]),
+            rule="accounts.oidc_domain_not_served",
+        )
     user = session.scalar(sa.select(User).where(User.email == address, User.is_active))
     if user is None:
-        raise NoAccount(_l("No account uses %(email)s. Ask the ICAT secretariat for an invitation.", email=address))
+        raise NoAccount(
+            _l("No account uses %(email)s. Ask the ICAT secretariat for an invitation.", email=address),
+            rule="accounts.oidc_no_account",
+        )
     links.close_open(session, user.id, "invitation")
     return LoginOutcome(user=user, key=open_session(session, user, limits))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.accounts.models import User
@@ -45,9 +46,13 @@ def list_users(
 ) -> Sequence[User]:
     """People (staff only), by id, filtered by role, entity acronym and state. Raises
     Unauthorized, Forbidden, ValidationError (``cursor``)."""
-    require_role(actor, STAFF, "list people")
+    require_role(actor, STAFF, _l("list people"))
     if type(after) is not int:  # a cursor is decoded JSON: anything a client sent
-        raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]})
+        raise ValidationError(
+            _l("Invalid cursor."),
+            fields={"cursor": [_l("Not a cursor this API sent.")]},
+            rule="accounts.cursor_invalid",
+        )
     query = sa.select(User).where(User.id > after).order_by(User.id).limit(limit)
     if role:
         query = query.where(User.role == role)

@@ -34,7 +34,9 @@ def normalise_email(email: str) -> str:
     try:
         checked = validate_email(email.strip(), check_deliverability=False, globally_deliverable=False)
     except EmailNotValidError as exc:
-        raise ValidationError(_l("Invalid email address."), fields={"email": [str(exc)]}) from exc
+        raise ValidationError(
+            _l("Invalid email address."), fields={"email": [str(exc)]}, rule="accounts.email_invalid"
+        ) from exc
     return checked.normalized.lower()
 
 
@@ -99,5 +101,7 @@ def check_place(language: str, zone: str) -> tuple[str, str]:
     check_language(errors, language)
     check_zone(errors, zone)
     if errors:
-        raise ValidationError(_l("Choose a UN language and an IANA time zone."), fields=errors)
+        raise ValidationError(
+            _l("Choose a UN language and an IANA time zone."), fields=errors, rule="accounts.place_invalid"
+        )
     return language, zone

@@ -50,7 +50,7 @@ def create_user(
     """Create a user with a password (operators, tests; people are invited instead). Raises
     ValidationError (bad email, weak password, unknown role, language, zone or entity, focal
     point without entity), Conflict (email taken). Emits UserCreated."""
-    require_role(actor, ADMINS, "create users")
+    require_role(actor, ADMINS, _l("create users"))
     errors: rules.Errors = {}
     rules.check_role(errors, role)
     rules.check_password(errors, password)
@@ -85,8 +85,11 @@ def create_user(
 def refuse_taken(session: Session, email: str) -> None:
     """Conflict (409) when an account has this (normalised) address already."""
     if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        taken = _l("A user with email %(email)s exists already.", email=email)
-        raise Conflict(taken, fields={"email": [taken]})
+        raise Conflict(
+            _l("A user with email %(email)s exists already.", email=email),
+            fields={"email": [_l("A user with email %(email)s exists already.", email=email)]},
+            rule="accounts.email_taken",
+        )
 
 
 @dataclass(frozen=True)

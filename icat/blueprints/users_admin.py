@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.accounts import admin
@@ -46,14 +47,14 @@ def _labels() -> dict[str, Any]:
 
 @bp.get("")
 @login_required
-@requires(STAFF, "manage people")
+@requires(STAFF, _l("manage people"))
 def index() -> tuple[str, int]:
     return _list_page(InviteForm())
 
 
 @bp.post("/invite")
 @login_required
-@requires(STAFF, "invite people")
+@requires(STAFF, _l("invite people"))
 def invite() -> Response | tuple[str, int]:
     form = InviteForm()
     outcome = submit(
@@ -90,14 +91,14 @@ def _person_page(user: User, form: UserEditForm | None = None, status: int = 200
 
 @bp.get("/<int:user_id>")
 @login_required
-@requires(STAFF, "manage people")
+@requires(STAFF, _l("manage people"))
 def show(user_id: int) -> tuple[str, int]:
     return _person_page(admin.get_user(current_session(), actor=current_actor(), user_id=user_id))
 
 
 @bp.post("/<int:user_id>")
 @login_required
-@requires(STAFF, "change people")
+@requires(STAFF, _l("change people"))
 def update(user_id: int) -> Response | tuple[str, int]:
     form = UserEditForm()
     outcome = submit(form, lambda: _update(user_id, form))
@@ -125,14 +126,14 @@ def _edit_fields(form: UserEditForm) -> dict[str, Any]:
 
 @bp.post("/<int:user_id>/deactivate")
 @login_required
-@requires(STAFF, "change people")
+@requires(STAFF, _l("change people"))
 def deactivate(user_id: int) -> Response:
     return _set_active(user_id, False, _("Deactivated: sessions ended, tokens revoked."))
 
 
 @bp.post("/<int:user_id>/reactivate")
 @login_required
-@requires(STAFF, "change people")
+@requires(STAFF, _l("change people"))
 def reactivate(user_id: int) -> Response:
     return _set_active(user_id, True, _("Reactivated: the person may sign in again."))
 
@@ -156,7 +157,7 @@ def _set_active(user_id: int, active: bool, message: str) -> Response:
 
 @bp.post("/<int:user_id>/resend")
 @login_required
-@requires(STAFF, "invite people")
+@requires(STAFF, _l("invite people"))
 def resend(user_id: int) -> Response:
     outcome = submit(
         AccountActionForm(),

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.core import clock
@@ -22,7 +23,7 @@ from icat.workplan.access import check_activity_edit, get_activity, get_plan, ma
 from icat.workplan.forms import ActivityUpdateForm, AdoptForm, ImportForm, PlanForm
 from icat.workplan.labels import labels
 from icat.workplan.models import ACTIVITY_STATUSES, PILLARS, RAGS, Activity, Workplan
-from icat.workplan.queries import ActivityFilter, default_period, filtered, list_plans
+from icat.workplan.queries import WorkplanActivityFilter, default_period, filtered, list_plans
 from icat.workplan.schemas import PeriodArgsSchema, PlanPageArgsSchema
 
 bp = Blueprint("workplans", __name__, url_prefix="/workplans")
@@ -36,7 +37,7 @@ def index() -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(STAFF, "draft workplans")
+@requires(STAFF, _l("draft workplans"))
 def new() -> Response | tuple[str, int]:
     form = PlanForm(prefix="plan")
     outcome = submit(form, lambda: services.create_plan(current_session(), actor=current_actor(), **form.to_fields()))
@@ -49,7 +50,7 @@ def _plan_url(plan: Workplan) -> str:
 
 
 @bp.post("/<int:plan_id>/adopt")
-@requires(STAFF, "adopt workplans")
+@requires(STAFF, _l("adopt workplans"))
 def adopt(plan_id: int) -> Response:
     form = AdoptForm(prefix="adopt")
     outcome = submit(form, lambda: _adopt(plan_id, form), errors="flash")
@@ -70,7 +71,7 @@ def _view(plan_id: int) -> tuple[Workplan, dict[str, Any], list[Any], int]:
     args = load_args(PlanPageArgsSchema())
     plan = get_plan(current_session(), plan_id, actor=current_actor())
     period = args.get("period") or default_period(plan)
-    flt = ActivityFilter(args.get("entity"), args.get("pillar"), args.get("status"), args.get("rating"))
+    flt = WorkplanActivityFilter(args.get("entity"), args.get("pillar"), args.get("status"), args.get("rating"))
     return plan, args, filtered(plan, flt, period), period
 
 
@@ -182,7 +183,7 @@ def _import_page(plan: Workplan, form: ImportForm, outcome: Outcome[Any] | None 
 
 
 @bp.route("/<int:plan_id>/import", methods=["GET", "POST"])
-@requires(STAFF, "import workplan activities")
+@requires(STAFF, _l("import workplan activities"))
 def import_csv(plan_id: int) -> Response | tuple[str, int]:
     plan, form = get_plan(current_session(), plan_id, actor=current_actor()), ImportForm(prefix="imp")
     outcome = submit(form, lambda: _import(plan_id, form.file.data.read()), errors="fields")

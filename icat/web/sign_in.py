@@ -86,7 +86,7 @@ def _oauth() -> OAuth:
 def provider(name: str) -> Provider:
     found = next((p for p in providers() if p.name == name), None)
     if found is None:
-        raise NotFound(_l("No such sign-in."))
+        raise NotFound(_l("No such sign-in."), rule="accounts.oidc_provider_unknown")
     return found
 
 
@@ -103,6 +103,8 @@ def verified_identity(name: str) -> tuple[Provider, str, bool]:
         token = _oauth().create_client(found.name).authorize_access_token()
     except (OAuthError, JoseError, requests.RequestException, ValueError) as exc:
         current_app.logger.info("sign-in through %s failed: %s", name, exc)
-        raise ProviderFailed(_l("Your organisation's sign-in did not complete. Try again.")) from exc
+        raise ProviderFailed(
+            _l("Your organisation's sign-in did not complete. Try again."), rule="accounts.oidc_provider_failed"
+        ) from exc
     claims = token.get("userinfo") or {}
     return found, str(claims.get("email") or ""), claims.get("email_verified") is True

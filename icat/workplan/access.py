@@ -8,6 +8,7 @@ evidence of activities its entity leads or co-leads.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
@@ -33,7 +34,7 @@ def get_plan(session: Session, plan_id: int, *, actor: Actor | None) -> Workplan
     """The plan if ``actor`` may see it; NotFound otherwise (a draft is not revealed)."""
     plan = session.get(Workplan, plan_id)
     if plan is None or not can_see(actor, plan):
-        raise NotFound(f"No workplan {plan_id}.")
+        raise NotFound(_l("No workplan %(id)s.", id=plan_id), rule="workplan.plan_unknown")
     return plan
 
 
@@ -41,7 +42,7 @@ def get_activity(session: Session, activity_id: int, *, actor: Actor | None) -> 
     """The activity if ``actor`` may see its plan; NotFound otherwise."""
     activity = session.get(Activity, activity_id)
     if activity is None or not can_see(actor, activity.workplan):
-        raise NotFound(f"No activity {activity_id}.")
+        raise NotFound(_l("No activity %(id)s.", id=activity_id), rule="workplan.activity_unknown")
     return activity
 
 
@@ -61,15 +62,19 @@ def check_activity_edit(actor: Actor | None, activity: Activity, fields: set[str
     """Raise Unauthorized, Forbidden unless ``actor`` may change ``fields`` of ``activity``:
     the secretariat anything; a focal point of a leading or co-leading entity only
     FOCAL_POINT_FIELDS."""
-    require_role(actor, STAFF | FOCAL_POINTS, "change workplan activities")
+    require_role(actor, STAFF | FOCAL_POINTS, _l("change workplan activities"))
     assert actor is not None
     if actor.role in STAFF:
         return
     if not leads_it(actor, activity):
-        raise Forbidden("Only focal points of the entities that lead or co-lead this activity may change it.")
+        raise Forbidden(
+            _l("Only focal points of the entities that lead or co-lead this activity may change it."),
+            rule="workplan.activity_not_led",
+        )
     others = sorted(fields - FOCAL_POINT_FIELDS)
     if others:
         raise Forbidden(
-            "A focal point changes only the status, progress, rating and evidence of an activity.",
-            fields={name: ["Only the secretariat changes this."] for name in others},
+            _l("A focal point changes only the status, progress, rating and evidence of an activity."),
+            fields={name: [_l("Only the secretariat changes this.")] for name in others},
+            rule="workplan.field_secretariat_only",
         )

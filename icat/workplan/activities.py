@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
@@ -23,8 +24,8 @@ from icat.workplan.access import check_activity_edit, get_activity, get_plan
 from icat.workplan.events import ActivityAdded, ActivityUpdated
 from icat.workplan.models import Activity, ActivityLead, Evidence, Milestone, Rating, Workplan
 
-COLUMNS = ("title", "outcome_id", "pillar", "starts_on", "ends_on", "status", "progress")
-EDITABLE = (*COLUMNS, "lead_entities", "co_lead_entities", "rag", "milestones", "evidence")
+ACTIVITY_COLUMNS = ("title", "outcome_id", "pillar", "starts_on", "ends_on", "status", "progress")
+ACTIVITY_EDITABLE = (*ACTIVITY_COLUMNS, "lead_entities", "co_lead_entities", "rag", "milestones", "evidence")
 DEFAULTS: dict[str, Any] = {
     "outcome_id": None,
     "pillar": None,
@@ -58,17 +59,19 @@ def prepare(session: Session, plan: Workplan, fields: dict[str, Any], activity: 
     known = {m.id for m in activity.milestones} if activity else set()
     for index, item in enumerate(fields["milestones"]):
         if item.get("id") is not None and item["id"] not in known:
-            rules.add(errors, "milestones", {index: ["No such milestone of this activity."]})
+            rules.add(errors, "milestones", {index: [_l("No such milestone of this activity.")]})
     rules.check_evidence(session, errors, fields["evidence"])
     if errors:
-        raise ValidationError("Some fields of the activity are invalid.", fields=errors)
+        raise ValidationError(
+            _l("Some fields of the activity are invalid."), fields=errors, rule="workplan.activity_invalid"
+        )
     return Prepared(fields, leads)
 
 
 def insert_activity(session: Session, plan: Workplan, prepared: Prepared, actor: Actor) -> Activity:
     """Add a prepared activity to ``plan`` (flushed); checks no role and records no event."""
     now = clock.now()
-    activity = Activity(**{k: prepared.fields[k] for k in COLUMNS}, created_at=now, updated_at=now)
+    activity = Activity(**{k: prepared.fields[k] for k in ACTIVITY_COLUMNS}, created_at=now, updated_at=now)
     plan.activities.append(activity)
     _set_leads(activity, prepared.leads)
     _set_milestones(activity, prepared.fields["milestones"])
@@ -94,7 +97,7 @@ def added_event(activity: Activity, *, imported: bool = False) -> ActivityAdded:
 def add_activity(session: Session, *, actor: Actor, plan_id: int, **fields: Any) -> Activity:
     """Add an activity to a plan (secretariat). ``fields`` as in the API (DESIGN §7).
     Raises Unauthorized, Forbidden, NotFound, ValidationError (every bad field). Emits ActivityAdded."""
-    require_role(actor, STAFF, "add workplan activities")
+    require_role(actor, STAFF, _l("add workplan activities"))
     plan = get_plan(session, plan_id, actor=actor)
     activity = insert_activity(session, plan, prepare(session, plan, fields), actor)
     outbox.record(session, added_event(activity), actor=actor)
@@ -103,7 +106,7 @@ def add_activity(session: Session, *, actor: Actor, plan_id: int, **fields: Any)
 
 def current(activity: Activity) -> dict[str, Any]:
     """An activity's editable fields as the API spells them (ratings aside)."""
-    return {k: getattr(activity, k) for k in COLUMNS} | {
+    return {k: getattr(activity, k) for k in ACTIVITY_COLUMNS} | {
         "lead_entities": activity.lead_entities,
         "co_lead_entities": activity.co_lead_entities,
         "rag": None,
@@ -123,8 +126,8 @@ def update_activity(
     change), NotFound, ValidationError, StaleVersion. Emits ActivityUpdated with every
     change; nothing when nothing changed.
     """
-    require_role(actor, STAFF | FOCAL_POINTS, "change workplan activities")
-    edits.refuse_unknown(changes, EDITABLE)
+    require_role(actor, STAFF | FOCAL_POINTS, _l("change workplan activities"))
+    edits.refuse_unknown(changes, ACTIVITY_EDITABLE)
     activity = get_activity(session, activity_id, actor=actor)
     check_activity_edit(actor, activity, set(changes))
     edits.check_version(activity, version, label=f"Activity {activity_id}")
@@ -149,8 +152,8 @@ def _json(value: Any) -> Any:
 
 def _apply(activity: Activity, prepared: Prepared, changes: dict[str, Any], actor: Actor) -> dict[str, list[Any]]:
     before = current(activity)
-    scalars = {k: prepared.fields[k] for k in COLUMNS if k in changes or k == "pillar"}
-    diff = edits.apply_changes(activity, scalars, COLUMNS, to_json=_json)
+    scalars = {k: prepared.fields[k] for k in ACTIVITY_COLUMNS if k in changes or k == "pillar"}
+    diff = edits.apply_changes(activity, scalars, ACTIVITY_COLUMNS, to_json=_json)
     if {"lead_entities", "co_lead_entities"} & set(changes):
         _set_leads(activity, prepared.leads)
     if "milestones" in changes:

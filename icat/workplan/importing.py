@@ -17,11 +17,13 @@ from datetime import date
 from typing import Any
 
 import marshmallow
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import outbox
 from icat.core.actor import Actor
-from icat.core.errors import ValidationError
+from icat.core.errors import Message, ValidationError
 from icat.core.permissions import STAFF, require_role
 from icat.workplan.access import get_plan
 from icat.workplan.activities import Prepared, added_event, insert_activity, prepare
@@ -105,8 +107,12 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        message = "The file is not UTF-8 text: save it as CSV UTF-8."
-        raise ValidationError(message, fields={f"line {line}": [message]}) from exc
+        message = _l("The file is not UTF-8 text: save it as CSV UTF-8.")
+        raise ValidationError(
+            _l("The file is not UTF-8 text: save it as CSV UTF-8."),
+            fields={f"line {line}": [message]},
+            rule="workplan.import_not_utf8",
+        ) from exc
 
 
 def parse_csv(data: bytes) -> list[dict[str, Any]]:
@@ -116,11 +122,19 @@ def parse_csv(data: bytes) -> list[dict[str, Any]]:
     unknown = [name for name in header if name not in CSV_COLUMNS]
     missing = [name for name in REQUIRED if name not in header]
     if unknown or missing:
-        fields = {name: ["Unknown column."] for name in unknown} | {name: ["Missing column."] for name in missing}
-        raise ValidationError("Row 1 (the header) names unknown columns or lacks some.", fields={"row 1": fields})
+        fields = {name: [_l("Unknown column.")] for name in unknown} | {
+            name: [_l("Missing column.")] for name in missing
+        }
+        raise ValidationError(
+            _l("Row 1 (the header) names unknown columns or lacks some."),
+            fields={"row 1": fields},
+            rule="workplan.import_header_invalid",
+        )
     rows = list(reader)
     if len(rows) > IMPORT_MAX_ROWS:
-        raise ValidationError(f"At most {IMPORT_MAX_ROWS} rows per import.", fields={})
+        raise ValidationError(
+            _l("At most %(n)s rows per import.", n=IMPORT_MAX_ROWS), rule="workplan.import_too_many_rows"
+        )
     return [row_fields(row) for row in rows]
 
 
@@ -145,7 +159,7 @@ def import_activities(
     row 1). Raises Unauthorized, Forbidden, NotFound, ValidationError whose ``fields`` maps
     ``"row N"`` to ``{column: [problems]}``. Emits ActivityAdded (``imported``) per row.
     """
-    require_role(actor, STAFF, "import workplan activities")
+    require_role(actor, STAFF, _l("import workplan activities"))
     plan = get_plan(session, plan_id, actor=actor)
     prepared: list[Prepared] = []
     problems: Problems = {}
@@ -158,17 +172,20 @@ def import_activities(
         elif row is not None:
             prepared.append(row)
     if problems:
-        raise ValidationError(_summary(problems), fields=problems)
+        raise ValidationError(_summary(problems), fields=problems, rule="workplan.import_rows_invalid")
     added = [insert_activity(session, plan, row, actor) for row in prepared]
     for activity in added:
         outbox.record(session, added_event(activity, imported=True), actor=actor)
     return added
 
 
-def _summary(problems: Problems) -> str:
-    where = [f"{row}, column {column}" for row, errors in problems.items() for column in errors]
-    more = f" and {len(where) - 5} more" if len(where) > 5 else ""
-    return f"Nothing was imported. Fix {'; '.join(where[:5])}{more}."
+def _summary(problems: Problems) -> Message:
+    """The refusal of an import, naming its first five bad places (translated when shown)."""
+    where = [_l("%(row)s, column %(column)s", row=r, column=c) for r, errors in problems.items() for c in errors]
+    places = LazyString(lambda: "; ".join(str(w) for w in where[:5]))
+    if len(where) > 5:
+        return _l("Nothing was imported. Fix %(places)s and %(n)s more.", places=places, n=len(where) - 5)
+    return _l("Nothing was imported. Fix %(places)s.", places=places)
 
 
 def csv_cell_milestones(milestones: Iterable[Any]) -> str:

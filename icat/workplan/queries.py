@@ -29,7 +29,7 @@ def list_plans(
 
 
 @dataclass(frozen=True)
-class ActivityFilter:
+class WorkplanActivityFilter:
     """The plan page's filters; None means "any"."""
 
     entity: str | None = None
@@ -55,5 +55,5 @@ def default_period(plan: Workplan) -> int:
     return min(max(clock.today().year, plan.start_year), plan.end_year)
 
 
-def filtered(plan: Workplan, flt: ActivityFilter, period: int) -> list[Activity]:
+def filtered(plan: Workplan, flt: WorkplanActivityFilter, period: int) -> list[Activity]:
     return [a for a in plan.activities if flt.keeps(a, period)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
@@ -28,13 +29,13 @@ def create_plan(
     """Draft a plan for ``start_year``–``end_year`` (secretariat); ``adopted_on`` given: adopted at
     once (with an empty baseline). Raises Unauthorized, Forbidden, ValidationError. Emits
     WorkplanCreated (and WorkplanAdopted)."""
-    require_role(actor, STAFF, "draft workplans")
+    require_role(actor, STAFF, _l("draft workplans"))
     errors: rules.Errors = {}
     if not title.strip():
-        rules.add(errors, "title", "Give the plan a title.")
+        rules.add(errors, "title", _l("Give the plan a title."))
     rules.check_period(errors, start_year, end_year)
     if errors:
-        raise ValidationError("Some fields of the plan are invalid.", fields=errors)
+        raise ValidationError(_l("Some fields of the plan are invalid."), fields=errors, rule="workplan.plan_invalid")
     now = clock.now()
     plan = Workplan(title=title, start_year=start_year, end_year=end_year, created_at=now, updated_at=now)
     session.add(plan)
@@ -80,13 +81,16 @@ def update_plan(
     Unauthorized, Forbidden, NotFound, ValidationError, StaleVersion, Conflict. Emits
     WorkplanUpdated and/or WorkplanAdopted; nothing when nothing changed.
     """
-    require_role(actor, STAFF, "change workplans")
+    require_role(actor, STAFF, _l("change workplans"))
     plan = get_plan(session, plan_id, actor=actor)
     edits.check_version(plan, version, label=f"Workplan {plan_id}")
     edits.refuse_unknown(changes, PLAN_EDITABLE)
     adopted_on = changes.pop("adopted_on", plan.adopted_on)
     if plan.is_adopted and adopted_on != plan.adopted_on:
-        raise Conflict("The plan is adopted; its adoption date and baseline stay as they are.")
+        raise Conflict(
+            _l("The plan is adopted; its adoption date and baseline stay as they are."),
+            rule="workplan.plan_adopted_already",
+        )
     _check_plan_changes(plan, {k: changes.get(k, getattr(plan, k)) for k in ("title", "start_year", "end_year")})
     diff = edits.apply_changes(plan, changes, PLAN_EDITABLE)
     if diff:
@@ -101,7 +105,7 @@ def update_plan(
 def _check_plan_changes(plan: Workplan, merged: dict[str, Any]) -> None:
     errors: rules.Errors = {}
     if not str(merged["title"]).strip():
-        rules.add(errors, "title", "Give the plan a title.")
+        rules.add(errors, "title", _l("Give the plan a title."))
     rules.check_period(errors, merged["start_year"], merged["end_year"])
     years = range(merged["start_year"], merged["end_year"] + 1)
     outside = [
@@ -113,9 +117,11 @@ def _check_plan_changes(plan: Workplan, merged: dict[str, Any]) -> None:
     ]
     if outside:
         names = ", ".join(str(i) for i in outside[:10])
-        rules.add(errors, "start_year", f"Activities {names} would fall outside the period.")
+        rules.add(errors, "start_year", _l("Activities %(ids)s would fall outside the period.", ids=names))
     if errors:
-        raise ValidationError("The plan's period or title is invalid.", fields=errors)
+        raise ValidationError(
+            _l("The plan's period or title is invalid."), fields=errors, rule="workplan.plan_change_invalid"
+        )
 
 
 def add_outcome(
@@ -124,15 +130,17 @@ def add_outcome(
     """Add an outcome under a Global Plan of Action pillar, with ICAT thematic priorities
     from the reference data (secretariat). Raises Unauthorized, Forbidden, NotFound,
     ValidationError (unknown pillar or priority). Emits OutcomeAdded."""
-    require_role(actor, STAFF, "change workplans")
+    require_role(actor, STAFF, _l("change workplans"))
     plan = get_plan(session, plan_id, actor=actor)
     errors: rules.Errors = {}
     if not title.strip():
-        rules.add(errors, "title", "Give the outcome a title.")
+        rules.add(errors, "title", _l("Give the outcome a title."))
     rules.check_pillar(errors, pillar)
     rules.check_priorities(errors, priorities)
     if errors:
-        raise ValidationError("Some fields of the outcome are invalid.", fields=errors)
+        raise ValidationError(
+            _l("Some fields of the outcome are invalid."), fields=errors, rule="workplan.outcome_invalid"
+        )
     outcome = PlanOutcome(title=title, pillar=pillar, priorities=list(dict.fromkeys(priorities)))
     outcome.position = len(plan.outcomes)
     plan.outcomes.append(outcome)

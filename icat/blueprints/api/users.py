@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.accounts import admin
 from icat.accounts.queries import list_users
@@ -30,7 +31,7 @@ from icat.web.http import (
     response=UserListSchema,
     errors=(401, 403),
 )
-@requires(STAFF, "list people")
+@requires(STAFF, _l("list people"))
 def users_index() -> Response:
     args = load_args(UserListArgsSchema())
     after, limit = decode_cursor(args.pop("cursor", None)) or 0, args.pop("limit")
@@ -48,7 +49,7 @@ def users_index() -> Response:
     errors=(401, 403, 409),
     etag=True,
 )
-@requires(STAFF, "invite people")
+@requires(STAFF, _l("invite people"))
 @transactional
 def users_create() -> Response:
     data = load_json(UserCreateSchema())
@@ -60,7 +61,7 @@ def users_create() -> Response:
 
 @bp.get("/users/<int:user_id>")
 @doc("One person (staff, or the person)", response=UserSchema, errors=(401, 404), etag=True)
-@requires(SIGNED_IN, "see people")
+@requires(SIGNED_IN, _l("see people"))
 def users_show(user_id: int) -> Response:
     user = admin.get_user(current_session(), actor=current_actor(), user_id=user_id)
     return json_response(UserSchema().dump(user), version=user.version)
@@ -74,7 +75,7 @@ def users_show(user_id: int) -> Response:
     errors=(401, 403, 404),
     versioned=True,
 )
-@requires(SIGNED_IN, "change people")
+@requires(SIGNED_IN, _l("change people"))
 @transactional
 def users_update(user_id: int) -> Response:
     edit = load_edit(UserPatchSchema())

@@ -5,6 +5,7 @@ its activities' status, progress, rating and evidence."""
 from __future__ import annotations
 
 from flask import Response, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.errors import BadRequest
@@ -57,7 +58,9 @@ def _plan_cursor(key: object) -> list[int] | None:
     if key is None:
         return None
     if not (isinstance(key, list) and len(key) == 2 and all(type(v) is int for v in key)):
-        raise BadRequest("Invalid cursor.", fields={"cursor": ["Not a cursor of this list."]})
+        raise BadRequest(
+            _l("Invalid cursor."), fields={"cursor": [_l("Not a cursor of this list.")]}, rule="workplan.cursor_invalid"
+        )
     return key
 
 
@@ -70,7 +73,7 @@ def _plan_cursor(key: object) -> list[int] | None:
     errors=(401, 403),
     etag=True,
 )
-@requires(STAFF, "draft workplans")
+@requires(STAFF, _l("draft workplans"))
 @transactional
 def workplans_create() -> Response:
     plan = services.create_plan(current_session(), actor=current_actor(), **load_json(WorkplanFieldsSchema()))
@@ -94,7 +97,7 @@ def workplans_show(plan_id: int) -> Response:
     errors=PLAN_WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF, "change workplans")
+@requires(STAFF, _l("change workplans"))
 @transactional
 def workplans_update(plan_id: int) -> Response:
     edit = load_edit(WorkplanPatchSchema())
@@ -112,7 +115,7 @@ def workplans_update(plan_id: int) -> Response:
     status=201,
     errors=PLAN_WRITE_ERRORS,
 )
-@requires(STAFF, "change workplans")
+@requires(STAFF, _l("change workplans"))
 @transactional
 def workplans_outcomes_create(plan_id: int) -> Response:
     data = load_json(OutcomeSchema())
@@ -129,7 +132,7 @@ def workplans_outcomes_create(plan_id: int) -> Response:
     errors=PLAN_WRITE_ERRORS,
     etag=True,
 )
-@requires(STAFF, "add workplan activities")
+@requires(STAFF, _l("add workplan activities"))
 @transactional
 def workplans_activities_create(plan_id: int) -> Response:
     data = load_json(ActivityFieldsSchema())
@@ -154,7 +157,7 @@ def activities_show(activity_id: int) -> Response:
     errors=PLAN_WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "change workplan activities")
+@requires(STAFF | FOCAL_POINTS, _l("change workplan activities"))
 @transactional
 def activities_update(activity_id: int) -> Response:
     edit = load_edit(ActivityPatchSchema())
@@ -173,7 +176,7 @@ def activities_update(activity_id: int) -> Response:
     status=201,
     errors=(400, *PLAN_WRITE_ERRORS),
 )
-@requires(STAFF, "import workplan activities")
+@requires(STAFF, _l("import workplan activities"))
 @transactional
 def workplans_import(plan_id: int) -> Response:
     rows, first = import_rows()
