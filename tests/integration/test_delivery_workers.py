@@ -44,8 +44,12 @@ def _schedule_all_due_soon(session: Session, make_entity, make_user, lead: timed
     session.commit()
 
 
-def _settings(smtp) -> dict[str, str]:
-    return {"ICAT_SMTP_HOST": "127.0.0.1", "ICAT_SMTP_PORT": str(smtp.port), "ICAT_DELIVERY_LEASE_SECONDS": "3"}
+def _settings(smtp, *, lease_seconds: int = 120) -> dict[str, str]:
+    """The production lease unless a test kills a worker: a 3-second lease lets the survivor
+    take over quickly, but on a loaded machine a worker can stall that long without dying,
+    and then its rows are rightly sent again (the one duplicate a lease allows)."""
+    lease = {"ICAT_DELIVERY_LEASE_SECONDS": str(lease_seconds)}
+    return {"ICAT_SMTP_HOST": "127.0.0.1", "ICAT_SMTP_PORT": str(smtp.port)} | lease
 
 
 def _sent_keys(session: Session) -> set[str]:
@@ -70,7 +74,8 @@ def test_three_workers_send_every_mail_exactly_once(session: Session, make_entit
 
 
 def test_a_worker_killed_mid_batch_loses_nothing(session: Session, make_entity, make_user, start_worker, smtp):
-    victim, survivor = start_worker(**_settings(smtp)), start_worker(**_settings(smtp))
+    settings = _settings(smtp, lease_seconds=3)
+    victim, survivor = start_worker(**settings), start_worker(**settings)
     victim.wait_started()
     survivor.wait_started()
     _schedule_all_due_soon(session, make_entity, make_user, lead=timedelta(seconds=15))
@@ -79,7 +84,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(session: Session, make_entity, 
         time.sleep(0.01)
     victim.proc.send_signal(signal.SIGKILL)  # mid-batch: it holds leased rows
     victim.proc.wait(timeout=10)
-    restarted = start_worker(**_settings(smtp))
+    restarted = start_worker(**settings)
     restarted.wait_started()
     smtp.wait_for(MAILS, timeout=180)
     deadline = time.monotonic() + 60
