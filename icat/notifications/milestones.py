@@ -90,7 +90,7 @@ def replan_activity(session: Session, activity_id: int, *, since: datetime | Non
         return 0, 0
     since = since or clock.now()
     wanted = wanted_milestone_reminders(session, activity)
-    cancelled = sync_pending(session, f"activity:{activity_id}", wanted)
+    cancelled = sync_pending(session, f"activity:{activity_id}", wanted, kind="milestone_reminder")
     return insert_missing(session, [row for row in wanted if row["due_at"] >= since]), cancelled
 
 

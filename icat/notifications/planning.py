@@ -168,16 +168,16 @@ def insert_missing(session: Session, rows: list[dict[str, Any]]) -> int:
     return len(session.execute(statement, rows).all())
 
 
-def sync_pending(session: Session, subject: str, wanted: list[dict[str, Any]]) -> int:
+def sync_pending(
+    session: Session, subject: str, wanted: list[dict[str, Any]], *, kind: str = "meeting_reminder"
+) -> int:
     """Pending rows of ``subject`` whose key is no longer wanted become ``cancelled``; the
     others take the wanted parameters, so a change that keeps the key (a new title: only
     time, place and status raise the sequence) reaches the reminder. Returns the cancelled."""
     by_key = {row["key"]: row for row in wanted}
-    # Only reminders: invitations and notices are kept in step by their own keys.
+    # Only the subject's reminders (``kind``): invitations and notices are kept in step by their own keys.
     pending = session.scalars(
-        sa.select(Delivery).where(
-            Delivery.subject == subject, Delivery.status == "pending", Delivery.kind == "meeting_reminder"
-        )
+        sa.select(Delivery).where(Delivery.subject == subject, Delivery.status == "pending", Delivery.kind == kind)
     ).all()
     cancelled = 0
     for row in pending:

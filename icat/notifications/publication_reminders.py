@@ -91,7 +91,7 @@ def replan_round(session: Session, publication_id: int, *, since: datetime | Non
     if pub is None:
         return 0, 0
     wanted = wanted_round_reminders(session, pub)
-    cancelled = sync_pending(session, f"publication:{publication_id}", wanted)
+    cancelled = sync_pending(session, f"publication:{publication_id}", wanted, kind="publication_reminder")
     floor = max(since or clock.now(), pub.current_round.opened_at) if pub.current_round else clock.now()
     return insert_missing(session, [r for r in wanted if r["due_at"] >= floor]), cancelled
 

@@ -8,10 +8,11 @@ and the lead entities' focal points edit, circulate and publish.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
-from icat.core.errors import Forbidden, NotFound
+from icat.core.errors import Forbidden, Message, NotFound
 from icat.core.permissions import FOCAL_POINT, FOCAL_POINTS, STAFF, is_staff, require_role
 from icat.publications.models import CirculationRound, Publication, publication_leads, round_entities
 
@@ -64,7 +65,7 @@ def get_publication(session: Session, publication_id: int, *, actor: Actor | Non
     """The publication if ``actor`` may see it; NotFound otherwise (hidden ones are not revealed)."""
     pub = session.get(Publication, publication_id)
     if pub is None or not can_see(actor, pub):
-        raise NotFound(f"No publication {publication_id}.")
+        raise NotFound(_l("No publication %(id)s.", id=publication_id), rule="publications.publication_unknown")
     return pub
 
 
@@ -82,12 +83,15 @@ def may_manage(actor: Actor | None, pub: Publication) -> bool:
     return is_staff(actor) or is_lead_focal_point(actor, pub)
 
 
-def publication_to_manage(session: Session, publication_id: int, actor: Actor | None, action: str) -> Publication:
+def publication_to_manage(session: Session, publication_id: int, actor: Actor | None, action: Message) -> Publication:
     """The publication ``actor`` may manage. Raises Unauthorized, Forbidden, NotFound."""
     require_role(actor, STAFF | FOCAL_POINTS, action)
     pub = get_publication(session, publication_id, actor=actor)
     if not may_manage(actor, pub):
-        raise Forbidden(f"Only the secretariat and the lead entities' focal points may {action}.")
+        raise Forbidden(
+            _l("Only the secretariat and the lead entities' focal points may %(action)s.", action=action),
+            rule="publications.manage_refused",
+        )
     return pub
 
 

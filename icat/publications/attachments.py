@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import NotFound, ValidationError
+from icat.core.errors import Message, NotFound, ValidationError
 from icat.core.files import store_by_hash
 from icat.meetings.documents import clean_filename, examine
 from icat.publications.access import get_publication, publication_to_manage
@@ -20,16 +21,16 @@ from icat.publications.texts import check_language
 FILENAME_MAX = 255
 
 
-def _problem(filename: str, content: bytes, max_bytes: int) -> str | None:
+def _problem(filename: str, content: bytes, max_bytes: int) -> Message | None:
     if not filename or len(filename) > FILENAME_MAX:
-        return f"A file name of 1 to {FILENAME_MAX} characters."
+        return _l("A file name of 1 to %(limit)s characters.", limit=FILENAME_MAX)
     if len(content) > max_bytes:
-        return f"The file is over the limit of {max_bytes} bytes."
+        return _l("The file is over the limit of %(limit)s bytes.", limit=max_bytes)
     if not content:
-        return "The file is empty."
+        return _l("The file is empty.")
     kind, problem = examine(content, max_bytes=max_bytes)
     if problem or kind != "pdf" or PurePath(filename).suffix.lower() != ".pdf":
-        return problem or "Only PDF files are accepted (checked by their content)."
+        return problem or _l("Only PDF files are accepted (checked by their content).")
     return None
 
 
@@ -48,11 +49,11 @@ def attach_pdf(
 
     Raises Forbidden, NotFound, ValidationError (``language``; ``file``: not a PDF by
     content, empty, over ``max_bytes``, a bad name). Emits PublicationFileAttached."""
-    pub = publication_to_manage(session, publication_id, actor, "attach files")
+    pub = publication_to_manage(session, publication_id, actor, _l("attach files"))
     check_language(language)
     filename = clean_filename(filename)
     if problem := _problem(filename, content, max_bytes):
-        raise ValidationError("The file was refused.", fields={"file": [problem]})
+        raise ValidationError(_l("The file was refused."), fields={"file": [problem]}, rule="publications.file_refused")
     digest, relative = store_by_hash(storage_root, "publications", content, "pdf")
     row = pub.attachment(language) or Attachment(language=language)
     if row not in pub.attachments:
@@ -72,5 +73,8 @@ def attachment_for(session: Session, *, actor: Actor | None, publication_id: int
     pub = get_publication(session, publication_id, actor=actor)
     row = pub.attachment(language)
     if row is None:
-        raise NotFound(f"Publication {publication_id} has no {language} file.")
+        raise NotFound(
+            _l("Publication %(id)s has no %(language)s file.", id=publication_id, language=language),
+            rule="publications.file_unknown",
+        )
     return row

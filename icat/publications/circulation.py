@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
 from icat.core.actor import SYSTEM, Actor
-from icat.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from icat.core.errors import Conflict, Forbidden, Message, NotFound, ValidationError
 from icat.core.permissions import SIGNED_IN, require_role
 from icat.publications import texts
 from icat.publications.access import get_publication, may_answer_for, publication_to_manage
@@ -36,14 +37,18 @@ def _addressees(session: Session, acronyms: Iterable[str] | None) -> list[Entity
         found = list(session.scalars(sa.select(Entity).where(Entity.working_group).order_by(Entity.acronym)))
         if not found:
             raise ValidationError(
-                "Name the entities: the registry records no working group.", fields={"entities": ["Required."]}
+                _l("Name the entities: the registry records no working group."),
+                fields={"entities": [_l("Required.")]},
+                rule="publications.entities_missing",
             )
         return found
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     found = entities_named(session, acronyms, errors, field="entities")
     if errors or not found:
         raise ValidationError(
-            "Some entities are unknown.", fields=errors or {"entities": ["Name at least one entity."]}
+            _l("Some entities are unknown."),
+            fields=errors or {"entities": [_l("Name at least one entity.")]},
+            rule="publications.entities_unknown",
         )
     return found
 
@@ -51,17 +56,22 @@ def _addressees(session: Session, acronyms: Iterable[str] | None) -> list[Entity
 def _check_circulable(pub: Publication, procedure: str, deadline: datetime) -> str:
     """The authoritative hash to circulate; raises Conflict (state) or ValidationError."""
     if pub.status not in ("draft",):
-        raise Conflict(f"Publication {pub.id} is {pub.status}: only a draft is circulated.")
-    errors: dict[str, list[str]] = {}
+        raise Conflict(
+            _l("Publication %(id)s is %(status)s: only a draft is circulated.", id=pub.id, status=pub.status),
+            rule="publications.not_a_draft",
+        )
+    errors: dict[str, list[Message]] = {}
     if procedure not in PROCEDURES:
-        errors["procedure"] = [f"One of {', '.join(PROCEDURES)}."]
+        errors["procedure"] = [_l("One of %(choices)s.", choices=", ".join(PROCEDURES))]
     if deadline.tzinfo is None or deadline <= clock.now():
-        errors["deadline"] = ["A moment in the future, with its offset."]
+        errors["deadline"] = [_l("A moment in the future, with its offset.")]
     text = pub.text(pub.language)
     if text is None or not text.body.strip() or not text.title.strip():
-        errors["body"] = [f"The authoritative text ({pub.language}) is empty."]
+        errors["body"] = [_l("The authoritative text (%(language)s) is empty.", language=pub.language)]
     if errors:
-        raise ValidationError("The circulation cannot start.", fields=errors)
+        raise ValidationError(
+            _l("The circulation cannot start."), fields=errors, rule="publications.circulation_invalid"
+        )
     assert text is not None
     return text.content_hash
 
@@ -80,8 +90,8 @@ def circulate(
     ``entities`` (default: the working group) until ``deadline``. Raises Forbidden, NotFound,
     StaleVersion, Conflict (not a draft), ValidationError (procedure, deadline, empty text,
     entities). Emits PublicationCirculated."""
-    pub = publication_to_manage(session, publication_id, actor, "circulate publications")
-    edits.check_version(pub, version, label=f"Publication {publication_id}", required=False)
+    pub = publication_to_manage(session, publication_id, actor, _l("circulate publications"))
+    edits.check_version(pub, version, label=_l("Publication %(id)s", id=publication_id), required=False)
     digest = _check_circulable(pub, procedure, deadline)
     addressed = _addressees(session, entities)
     now = clock.now()
@@ -114,24 +124,33 @@ def circulate(
 def _open_round(pub: Publication) -> CirculationRound:
     round_ = pub.current_round
     if round_ is None or round_.status != "open":
-        raise Conflict(f"Publication {pub.id} has no open circulation round.")
+        raise Conflict(
+            _l("Publication %(id)s has no open circulation round.", id=pub.id), rule="publications.round_not_open"
+        )
     if clock.now() >= round_.deadline:
-        raise Conflict(f"The deadline of round {round_.number} has passed ({round_.deadline.isoformat()}).")
+        raise Conflict(
+            _l(
+                "The deadline of round %(number)s has passed (%(deadline)s).",
+                number=round_.number,
+                deadline=round_.deadline.isoformat(),
+            ),
+            rule="publications.deadline_passed",
+        )
     return round_
 
 
 def _check_answer(round_: CirculationRound, entity: Entity | None, acronym: str, decision: str, comment: str) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if entity is None or entity.id not in {e.id for e in round_.entities}:
-        errors["entity"] = [f"{acronym} was not asked in round {round_.number}."]
+        errors["entity"] = [_l("%(entity)s was not asked in round %(number)s.", entity=acronym, number=round_.number)]
     if decision not in DECISIONS:
-        errors["decision"] = [f"One of {', '.join(DECISIONS)}."]
+        errors["decision"] = [_l("One of %(choices)s.", choices=", ".join(DECISIONS))]
     if decision == "object" and not comment.strip():
-        errors["comment"] = ["An objection gives its reason."]
+        errors["comment"] = [_l("An objection gives its reason.")]
     if len(comment) > COMMENT_MAX or texts.text_problem(comment, multiline=True):
-        errors.setdefault("comment", []).append(f"At most {COMMENT_MAX} characters of text.")
+        errors.setdefault("comment", []).append(_l("At most %(limit)s characters of text.", limit=COMMENT_MAX))
     if errors:
-        raise ValidationError("The response is invalid.", fields=errors)
+        raise ValidationError(_l("The response is invalid."), fields=errors, rule="publications.response_invalid")
 
 
 def respond(
@@ -141,11 +160,14 @@ def respond(
     answer replaces the entity's earlier one; returns the publication. Raises Unauthorized, NotFound, Forbidden (not
     the actor's entity), Conflict (no open round, deadline passed), ValidationError. Emits
     PublicationResponseRecorded, and CirculationRoundClosed when the answer decides the round."""
-    require_role(actor, SIGNED_IN, "answer circulations")
+    require_role(actor, SIGNED_IN, _l("answer circulations"))
     pub = get_publication(session, publication_id, actor=actor)
     found = session.scalar(sa.select(Entity).where(Entity.acronym == entity))
     if found is None or not may_answer_for(actor, found.id):
-        raise Forbidden(f"You do not answer for {entity}: a focal point answers for its own entity only.")
+        raise Forbidden(
+            _l("You do not answer for %(entity)s: a focal point answers for its own entity only.", entity=entity),
+            rule="publications.answer_refused",
+        )
     round_ = _open_round(pub)
     _check_answer(round_, found, entity, decision, comment)
     response = next((r for r in round_.responses if r.entity_id == found.id), None)
@@ -259,5 +281,8 @@ def close_due_round(session: Session, round_id: int) -> str | None:
 def get_round(pub: Publication, number: int) -> CirculationRound:
     found = next((r for r in pub.rounds if r.number == number), None)
     if found is None:
-        raise NotFound(f"Publication {pub.id} has no round {number}.")
+        raise NotFound(
+            _l("Publication %(id)s has no round %(number)s.", id=pub.id, number=number),
+            rule="publications.round_unknown",
+        )
     return found

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core.actor import Actor
@@ -114,7 +115,9 @@ def list_publications(
     query = query.order_by(Publication.year.desc().nulls_last(), Publication.id.desc()) if flt.public_only else query
     if after is not None:
         if not isinstance(after, int) or isinstance(after, bool):
-            raise ValidationError("Invalid cursor.", fields={"cursor": ["Not a cursor this API sent."]})
+            raise ValidationError(
+                _l("Invalid cursor."), fields={"cursor": [_l("Not a cursor this API sent.")]}, rule="http.cursor_forged"
+            )
         query = query.where(Publication.id < after)
     if not flt.public_only:
         query = query.order_by(Publication.id.desc())

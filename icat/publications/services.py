@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, edits, outbox
@@ -24,7 +25,7 @@ from icat.registry.models import Entity
 
 FIELDS_EDITABLE = ("kind", "lead_entities", "number", "year", "tags")
 TEXT_FIELDS = ("title", "body", "text_state", "translations")
-EDITABLE = (*FIELDS_EDITABLE, *TEXT_FIELDS)
+PUBLICATION_EDITABLE = (*FIELDS_EDITABLE, *TEXT_FIELDS)
 FROZEN_STATUSES = ("published", "withdrawn")
 
 
@@ -49,12 +50,14 @@ def create_publication(
     taken; the message names the next free one). Emits PublicationDrafted and one
     PublicationTextSaved per language given.
     """
-    require_role(actor, STAFF | FOCAL_POINTS, "draft publications")
+    require_role(actor, STAFF | FOCAL_POINTS, _l("draft publications"))
     fields = {"kind": kind, "language": language, "number": number, "year": year, "tags": list(tags)}
     errors = rules.field_errors(fields) | texts.text_errors(title, body)
     leads = rules.resolve_leads(session, lead_entities, errors)
     if errors:
-        raise ValidationError("Some fields of the publication are invalid.", fields=errors)
+        raise ValidationError(
+            _l("Some fields of the publication are invalid."), fields=errors, rule="publications.fields_invalid"
+        )
     _check_drafter(actor, kind, leads)
     rules.check_number_kind(kind, number)
     rules.check_number_free(session, kind, number)
@@ -80,7 +83,8 @@ def _check_drafter(actor: Actor, kind: str, leads: list[Entity]) -> None:
         return
     if kind in ADOPTED_KINDS or actor.entity_id not in {e.id for e in leads}:
         raise Forbidden(
-            "A focal point drafts briefs and papers its own entity leads; the secretariat drafts statements."
+            _l("A focal point drafts briefs and papers its own entity leads; the secretariat drafts statements."),
+            rule="publications.draft_refused",
         )
 
 
@@ -91,8 +95,9 @@ def _save_translations(session: Session, pub: Publication, actor: Actor, items: 
         texts.check_language(lang, field=f"translations.{lang}")
         if lang == pub.language:
             raise ValidationError(
-                "The authoritative text is the title and body.",
-                fields={f"translations.{lang}": ["Use title and body."]},
+                _l("The authoritative text is the title and body."),
+                fields={f"translations.{lang}": [_l("Use title and body.")]},
+                rule="publications.translation_authoritative",
             )
         title, body, state = text.get("title", ""), text.get("body", ""), text.get("state", "draft")
         saved += (
@@ -112,11 +117,14 @@ def update_publication(
     Forbidden, NotFound, ValidationError, StaleVersion, Conflict (published or withdrawn;
     number taken). Emits PublicationUpdated, PublicationTextSaved, CirculationRoundClosed (voided).
     """
-    pub = publication_to_manage(session, publication_id, actor, "edit publications")
-    edits.check_version(pub, version, label=f"Publication {publication_id}")
-    edits.refuse_unknown(changes, EDITABLE)
+    pub = publication_to_manage(session, publication_id, actor, _l("edit publications"))
+    edits.check_version(pub, version, label=_l("Publication %(id)s", id=publication_id))
+    edits.refuse_unknown(changes, PUBLICATION_EDITABLE)
     if pub.status in FROZEN_STATUSES:
-        raise Conflict(f"Publication {publication_id} is {pub.status}; it cannot be edited.")
+        raise Conflict(
+            _l("Publication %(id)s is %(status)s; it cannot be edited.", id=publication_id, status=pub.status),
+            rule="publications.frozen",
+        )
     diff = _apply_fields(session, pub, {k: v for k, v in changes.items() if k in FIELDS_EDITABLE})
     before = texts.content_hash(*_current_text(pub))
     changed_texts = _apply_texts(session, pub, actor, changes)
@@ -144,7 +152,9 @@ def _apply_fields(session: Session, pub: Publication, changes: dict[str, Any]) -
     if "lead_entities" in changes:
         changes = {**changes, "lead_entities": rules.resolve_leads(session, changes["lead_entities"], errors)}
     if errors:
-        raise ValidationError("Some fields of the publication are invalid.", fields=errors)
+        raise ValidationError(
+            _l("Some fields of the publication are invalid."), fields=errors, rule="publications.fields_invalid"
+        )
     rules.check_number_kind(merged["kind"], merged["number"])
     if "number" in changes or "kind" in changes:
         rules.check_number_free(session, merged["kind"], merged["number"], own_id=pub.id)
@@ -193,6 +203,26 @@ def _approved(pub: Publication) -> bool:
     return {e.id for e in pub.leads} <= endorsed
 
 
+def _check_publishable(pub: Publication) -> None:
+    """Conflict unless ``pub`` is adopted (statements, calls to action) or approved by every
+    lead entity (briefs, papers) as its text now stands."""
+    if _approved(pub):
+        return
+    if pub.kind in ADOPTED_KINDS:
+        raise Conflict(
+            _l("Publication %(id)s is %(status)s: only a text adopted can be published.", id=pub.id, status=pub.status),
+            rule="publications.publish_not_adopted",
+        )
+    raise Conflict(
+        _l(
+            "Publication %(id)s is %(status)s: only a text approved by every lead entity can be published.",
+            id=pub.id,
+            status=pub.status,
+        ),
+        rule="publications.publish_not_approved",
+    )
+
+
 def publish(
     session: Session, *, actor: Actor, publication_id: int, version: int | None = None, on: date | None = None
 ) -> Publication:
@@ -201,11 +231,9 @@ def publish(
     Raises Forbidden, NotFound, StaleVersion, Conflict (not adopted/approved). Emits
     PublicationPublished with the co-signers.
     """
-    pub = publication_to_manage(session, publication_id, actor, "publish publications")
-    edits.check_version(pub, version, label=f"Publication {publication_id}", required=False)
-    if not _approved(pub):
-        what = "adopted" if pub.kind in ADOPTED_KINDS else "approved by every lead entity"
-        raise Conflict(f"Publication {publication_id} is {pub.status}: only a text {what} can be published.")
+    pub = publication_to_manage(session, publication_id, actor, _l("publish publications"))
+    edits.check_version(pub, version, label=_l("Publication %(id)s", id=publication_id), required=False)
+    _check_publishable(pub)
     pub.status, pub.published_on, pub.updated_at = "published", on or clock.today(), clock.now()
     session.flush()
     event = PublicationPublished(
@@ -220,13 +248,19 @@ def withdraw(
 ) -> Publication:
     """Withdraw a publication (secretariat), keeping it with ``note``. Raises Forbidden,
     NotFound, ValidationError (no note), Conflict (withdrawn already). Emits PublicationWithdrawn."""
-    require_role(actor, STAFF, "withdraw publications")
-    pub = publication_to_manage(session, publication_id, actor, "withdraw publications")
-    edits.check_version(pub, version, label=f"Publication {publication_id}", required=False)
+    require_role(actor, STAFF, _l("withdraw publications"))
+    pub = publication_to_manage(session, publication_id, actor, _l("withdraw publications"))
+    edits.check_version(pub, version, label=_l("Publication %(id)s", id=publication_id), required=False)
     if not note.strip() or len(note) > 2000:
-        raise ValidationError("Say why it is withdrawn.", fields={"note": ["Between 1 and 2000 characters."]})
+        raise ValidationError(
+            _l("Say why it is withdrawn."),
+            fields={"note": [_l("Between %(low)s and %(high)s characters.", low=1, high=2000)]},
+            rule="publications.withdraw_note_invalid",
+        )
     if pub.status == "withdrawn":
-        raise Conflict(f"Publication {publication_id} is withdrawn already.")
+        raise Conflict(
+            _l("Publication %(id)s is withdrawn already.", id=publication_id), rule="publications.withdrawn_already"
+        )
     circulation.void_open_round(session, pub, actor=actor)
     pub.status, pub.withdrawn_note, pub.updated_at = "withdrawn", note, clock.now()
     session.flush()

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from icat.core import clock, outbox
 from icat.core.actor import Actor
-from icat.core.errors import ValidationError
+from icat.core.errors import Message, ValidationError
 from icat.core.text import text_problem
 from icat.meetings.markdown import render as render_markdown
 from icat.publications.events import PublicationTextSaved
@@ -34,23 +35,25 @@ def check_language(language: str, field: str = "language") -> None:
     """Raise ValidationError (422) unless ``language`` is a UN language code."""
     if language not in UN_LANGUAGES:
         raise ValidationError(
-            f"Unknown language: {language!r}.", fields={field: [f"One of {', '.join(UN_LANGUAGES)}."]}
+            _l("Unknown language: %(language)s.", language=repr(language)),
+            fields={field: [_l("One of %(choices)s.", choices=", ".join(UN_LANGUAGES))]},
+            rule="publications.language_unknown",
         )
 
 
-def text_errors(title: str, body: str, prefix: str = "") -> dict[str, list[str]]:
+def text_errors(title: str, body: str, prefix: str = "") -> dict[str, list[Message]]:
     """Problems of a title and body: lengths, characters no database or mail can carry."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     for name, value, limit, multiline in (("title", title, TITLE_MAX, False), ("body", body, BODY_MAX, True)):
         if len(value) > limit:
-            errors.setdefault(prefix + name, []).append(f"At most {limit} characters.")
+            errors.setdefault(prefix + name, []).append(_l("At most %(limit)s characters.", limit=limit))
         if problem := text_problem(value, multiline=multiline):
             errors.setdefault(prefix + name, []).append(problem)
     if not title.strip():
-        errors.setdefault(prefix + "title", []).append("A title is required.")
+        errors.setdefault(prefix + "title", []).append(_l("A title is required."))
     if "<" in title or ">" in title:
         # Titles are plain text in pages, feeds and mails: markup has no place in them.
-        errors.setdefault(prefix + "title", []).append("A title is plain text: no < or >.")
+        errors.setdefault(prefix + "title", []).append(_l("A title is plain text: no < or >."))
     return errors
 
 
@@ -65,9 +68,13 @@ def save_text(
     """
     check_language(language)
     if state not in TEXT_STATES:
-        raise ValidationError("Unknown text state.", fields={"state": [f"One of {', '.join(TEXT_STATES)}."]})
+        raise ValidationError(
+            _l("Unknown text state."),
+            fields={"state": [_l("One of %(choices)s.", choices=", ".join(TEXT_STATES))]},
+            rule="publications.text_state_unknown",
+        )
     if errors := text_errors(title, body):
-        raise ValidationError("The text is invalid.", fields=errors)
+        raise ValidationError(_l("The text is invalid."), fields=errors, rule="publications.text_invalid")
     digest = content_hash(title, body)
     current = pub.text(language)
     authoritative = language == pub.language
