@@ -127,7 +127,8 @@ def test_invite_mail_password_profile_and_the_next_page_and_reminder(
     tick(mailing_app, T0 + timedelta(days=1))
     assert count(session, Delivery, Delivery.subject == f"meeting:{skipped.id}", Delivery.user_id == user.id) == 0
     tick(mailing_app, MEETING - timedelta(days=7))
-    reminder = next(m for m in smtp.messages if "meeting:" in (m["X-ICAT-Delivery"] or ""))
+    # The reminder, not the invitation mailed when the meeting was scheduled (its key has ":itip:").
+    reminder = next(m for m in smtp.messages if ":P7D:" in (m["X-ICAT-Delivery"] or ""))
     assert reminder["To"] == "ana@ilo.example" and reminder["Subject"].startswith("Rappel")
     body = body_of(reminder)
     assert "America/New_York" in body and "Europe/Vienna" in body and "09:00" in body and "14:00" in body

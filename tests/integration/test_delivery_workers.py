@@ -65,7 +65,8 @@ def test_three_workers_send_every_mail_exactly_once(session: Session, make_entit
     keys = smtp.wait_for(MAILS, timeout=180)
     time.sleep(1)  # anything extra would arrive now
     keys = smtp.keys()
-    assert [w.stop() for w in workers] == [0, 0, 0]
+    codes = [w.stop() for w in workers]
+    assert codes == [0, 0, 0], [w.text()[-3000:] for w, code in zip(workers, codes, strict=True) if code]
     assert len(keys) == MAILS, collections.Counter(keys).most_common(3)
     assert len(set(keys)) == MAILS  # no key twice
     assert set(keys) == _sent_keys(session)
@@ -90,7 +91,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(session: Session, make_entity, 
     deadline = time.monotonic() + 60
     while count(session, Delivery, Delivery.status.in_(("pending", "sending"))) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert survivor.stop() == 0 and restarted.stop() == 0
+    codes = [survivor.stop(), restarted.stop()]
+    assert codes == [0, 0], [w.text()[-3000:] for w, code in zip((survivor, restarted), codes, strict=True) if code]
     keys = smtp.keys()
     assert set(keys) == _sent_keys(session) and len(set(keys)) == MAILS  # none lost
     repeated = [k for k, n in collections.Counter(keys).items() if n > 1]

@@ -26,8 +26,9 @@ def relay(app: Flask, at: datetime) -> None:
 
 
 def statuses(session: Session, user_id: int) -> dict[str, str]:
+    """The person's reminders (their invitations are not reminders: preferences leave them)."""
     session.expire_all()
-    rows = session.query(Delivery).filter(Delivery.user_id == user_id).all()
+    rows = session.query(Delivery).filter(Delivery.user_id == user_id, Delivery.kind == "meeting_reminder").all()
     return {row.key: row.status for row in rows}
 
 

@@ -4,6 +4,7 @@ the year's rating request; and the mails through a real SMTP server on loopback.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -148,7 +149,11 @@ def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Sessio
     assert len(smtp.messages) == 3
     assert login(client, "unodc@icat.example").status_code == 302  # what was sent is in the inbox too
     inbox = client.get("/inbox").get_data(as_text=True)
-    assert "Draft circulated" in inbox and "/workplans/1" in inbox
+    assert "Milestone due in 14 days: Draft circulated" in inbox
+    # Opening the notice (a form: no change on GET) leads to the plan.
+    notice = re.search(r'action="(/inbox/\d+/open)"', inbox[inbox.index("Draft circulated") :]).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', inbox).group(1)
+    assert client.post(notice, data={"csrf_token": token}).headers["Location"] == "/workplans/1"
 
 
 def test_daily_duties_reach_a_focal_point_appointed_since(app: Flask, session: Session, people, make_user) -> None:
