@@ -76,4 +76,4 @@ def test_invite_set_password_and_profile(
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("footer")).to_contain_text("Asia/Tokyo")
-    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    expect(page.get_by_label("Fuseau horaire")).to_have_value("Asia/Tokyo")  # the page speaks French now

@@ -45,7 +45,7 @@ def _schedule_all_due_soon(session: Session, make_entity, make_user, lead: timed
 
 
 def _settings(smtp, *, lease_seconds: int = 120) -> dict[str, str]:
-    """The production lease unless a test kills a worker: a 3-second lease lets the survivor
+    """The production lease unless a test kills a worker: a short lease (10 s) lets the survivor
     take over quickly, but on a loaded machine a worker can stall that long without dying,
     and then its rows are rightly sent again (the one duplicate a lease allows)."""
     lease = {"ICAT_DELIVERY_LEASE_SECONDS": str(lease_seconds)}
@@ -75,7 +75,7 @@ def test_three_workers_send_every_mail_exactly_once(session: Session, make_entit
 
 
 def test_a_worker_killed_mid_batch_loses_nothing(session: Session, make_entity, make_user, start_worker, smtp):
-    settings = _settings(smtp, lease_seconds=3)
+    settings = _settings(smtp, lease_seconds=10)
     victim, survivor = start_worker(**settings), start_worker(**settings)
     victim.wait_started()
     survivor.wait_started()
