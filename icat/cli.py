@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from types import FrameType
 
 import click
@@ -134,8 +135,12 @@ def worker(once: bool) -> None:
     scheduler = build_scheduler(app)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        # Shut down from a thread of its own, not inside the handler: the signal can land
+        # while the main thread holds the executor's lock (submitting a job), and shutting
+        # the executor down from that same thread then fails or blocks. The main loop ends
+        # once the scheduler is stopped; the process waits for the running jobs.
         log.info("worker: signal %s, finishing running jobs", signum)
-        scheduler.shutdown(wait=True)
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, name="shutdown").start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
