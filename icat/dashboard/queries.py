@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from icat.core.actor import Actor
 from icat.meetings.access import visible_clause
 from icat.meetings.models import ActionItem, Meeting, Rsvp, meeting_invitees
-from icat.meetings.recurrence import Occurrence, occurrences
+from icat.meetings.recurrence import Occurrence, occurrences, upcoming_occurrences
 from icat.observances.models import CampaignStep, Observance, ObservanceTheme
 from icat.observances.queries import days_until, next_occurrence
 from icat.observances.reference import WORLD_DAY
@@ -55,18 +55,25 @@ def next_meetings(session: Session, actor: Actor | None, now: datetime, *, limit
     return found[:limit]
 
 
-def pending_rsvps(session: Session, entity_id: int, now: datetime, *, limit: int = 20) -> Sequence[Meeting]:
-    """Scheduled meetings still to come that invite the entity and have no answer from it."""
+def pending_rsvps(session: Session, entity_id: int, now: datetime, *, limit: int = 20) -> list[UpcomingOccurrence]:
+    """Scheduled meetings still to come that invite the entity and have no answer from it,
+    each with its next occurrence (a series is answered once, for all its sessions)."""
     invited = sa.select(meeting_invitees.c.meeting_id).where(meeting_invitees.c.entity_id == entity_id)
     answered = sa.select(Rsvp.meeting_id).where(Rsvp.entity_id == entity_id)
     query = (
         sa.select(Meeting)
         .where(Meeting.status == "scheduled", Meeting.series_ends_at > now)
         .where(Meeting.id.in_(invited), Meeting.id.not_in(answered))
+        .options(selectinload(Meeting.overrides))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
     )
-    return session.scalars(query).all()
+    found = [
+        UpcomingOccurrence(meeting, item)
+        for meeting in session.scalars(query)
+        for item in upcoming_occurrences(meeting, now, 1)
+    ]
+    return sorted(found, key=lambda u: (u.occurrence.starts_at, u.meeting.id))
 
 
 def title_join() -> sa.ColumnElement[bool]:

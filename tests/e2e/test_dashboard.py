@@ -105,6 +105,7 @@ def test_a_focal_point_sees_what_awaits_its_entity(client: FlaskClient, world, p
     assert "Draft circulated" in section(text, "Workplan milestones due")
     meetings = section(text, "My next meetings")
     assert "Working group on data" in meetings and "(Europe/Vienna)" in meetings
+    assert "Your time:" in meetings and "(UTC)" in meetings  # the viewer's zone beside the meeting's
     assert "days left" in section(text, "World Day against Trafficking in Persons")
     assert "For the secretariat" not in text
 
