@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from icat.observances.reference import reference_observances
 from icat.publications import circulation
 from icat.publications.reference import seed_history
 from icat.registry.reference import load_reference
+from icat.rotation import services as rotation
 from icat.workplan import activities
 from icat.workplan import services as workplans
 from tests.e2e.test_pages_auth import login
@@ -226,3 +227,24 @@ def test_the_statement_count_stays_the_same_as_data_grows(
     after = measured()
     assert before == after, statements.statements
     assert before <= 30
+
+
+def test_the_world_day_countdown_theme_step_and_co_chairs_come_from_the_record(
+    client: FlaskClient, session: Session, seeded, make_user
+) -> None:
+    """Real data: on 15 June 2025 the World Day (30 July) is 45 days away, its 2025 theme is
+    recorded, the draft statement step (60 days before) is under way, OAS and UNODC co-chair."""
+    observances.seed_reference(session, actor=SYSTEM, observances=reference_observances())
+    rotation.seed_history(session, actor=SYSTEM, chairs=load_reference()["chairs"])
+    session.commit()
+    make_user("viewer", email="reader@icat.example")
+    with clock.frozen(datetime(2025, 6, 15, 12, 0, tzinfo=UTC)):
+        assert login(client, "reader@icat.example").status_code == 302
+        text = page(client)
+    world_day = section(text, "World Day against Trafficking in Persons")
+    assert "45 days left" in world_day
+    assert "Human Trafficking is Organized Crime – End the Exploitation" in world_day
+    assert "Campaign step under way: Draft joint statement circulated" in world_day
+    assert "Endorsement deadline (in 15 days)" in world_day
+    chairs = section(text, "<h2>Co-chairs 2025</h2>")
+    assert "Organization of American States (<bdi>OAS</bdi>)" in chairs and "<bdi>UNODC</bdi>" in chairs
