@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from icat.core import clock
 from icat.core.actor import SYSTEM
 from icat.meetings import minutes, participation
-from icat.notifications.models import Delivery
+from icat.notifications.models import Delivery, Notice
 from icat.observances import services as observances
 from icat.observances.reference import reference_observances
 from icat.publications import circulation
@@ -93,7 +93,16 @@ def world(session: Session, pubcast: PubCast, draft, make_meeting, frozen) -> di
     return {"invited": invited, "answered": answered, "pub": pub}
 
 
-def test_a_focal_point_sees_what_awaits_its_entity(client: FlaskClient, world, pubcast: PubCast) -> None:
+def notice(session: Session, user_id: int, kind: str, *, read: bool = False) -> None:
+    session.add(Notice(user_id=user_id, kind=kind, params={}, created_at=NOW - DAY, read_at=NOW if read else None))
+
+
+def test_a_focal_point_sees_what_awaits_its_entity(
+    client: FlaskClient, session: Session, world, pubcast: PubCast
+) -> None:
+    notice(session, pubcast.iom.id, "password_reset")
+    notice(session, pubcast.iom.id, "invitation", read=True)
+    session.commit()
     assert login(client, pubcast.iom.email).status_code == 302
     text = page(client)
     rsvps = section(text, "Replies to invitations")
@@ -109,6 +118,8 @@ def test_a_focal_point_sees_what_awaits_its_entity(client: FlaskClient, world, p
     assert "Your time:" in meetings and "(UTC)" in meetings  # the viewer's zone beside the meeting's
     assert "days left" in section(text, "World Day against Trafficking in Persons")
     assert "For the secretariat" not in text
+    inbox = section(text, "<h2>Inbox")
+    assert "1 unread notice" in inbox and "Password reset" in inbox and "Invitation to the workspace" in inbox
 
 
 def test_answering_removes_the_round_and_the_rsvp(client: FlaskClient, session: Session, world, pubcast) -> None:
@@ -125,7 +136,7 @@ def test_answering_removes_the_round_and_the_rsvp(client: FlaskClient, session: 
     assert "No circulated text is waiting for your entity's answer." in text
 
 
-def failed_delivery(session: Session, n: int) -> None:
+def failed_delivery(session: Session, n: int, status: str = "failed") -> None:
     session.add(
         Delivery(
             key=f"test:failed:{n}",
@@ -135,7 +146,7 @@ def failed_delivery(session: Session, n: int) -> None:
             email=f"person{n}@icat.example",
             params={"title": f"Reminder that bounced {n}"},
             due_at=NOW - DAY,
-            status="failed",
+            status=status,
             attempts=5,
             last_error="550 mailbox unavailable",
             created_at=NOW - DAY,
@@ -149,10 +160,12 @@ def test_the_secretariat_sees_failed_deliveries_and_entities_without_focal_point
 ) -> None:
     make_entity(acronym="WHO", name="World Health Organization")
     failed_delivery(session, 1)
+    failed_delivery(session, 2, "skipped")
     session.commit()
     assert login(client, pubcast.secretariat.email).status_code == 302
     text = page(client)
-    assert "Reminder that bounced 1" in section(text, "Failed or skipped deliveries")
+    deliveries = section(text, "Failed or skipped deliveries")
+    assert "Reminder that bounced 1" in deliveries and "Reminder that bounced 2" in deliveries
     circulations = section(text, "Open circulations")
     assert "Joint statement for the World Day" in circulations and "0 of 2 answered" in circulations
     orphans = section(text, "Entities without a focal point")
@@ -194,6 +207,8 @@ def more_of_everything(session: Session, make_meeting, pubcast: PubCast, draft, 
         items = [{"text": f"Task {n}-{i}", "owner": "IOM", "due_on": date(2030, 4, 1) + i * DAY}]
         minutes.record_minutes(session, actor=SYSTEM, meeting_id=m.id, text="", decisions=[], action_items=items)
         failed_delivery(session, 100 * n + i)
+        for user in (pubcast.iom, pubcast.secretariat):
+            notice(session, user.id, "password_reset", read=bool(i % 2))
     for i in range(size // 3):
         pub = draft(title=f"Text {n}-{i}")
         circulation.circulate(
@@ -248,3 +263,16 @@ def test_the_world_day_countdown_theme_step_and_co_chairs_come_from_the_record(
     assert "Endorsement deadline (in 15 days)" in world_day
     chairs = section(text, "<h2>Co-chairs 2025</h2>")
     assert "Organization of American States (<bdi>OAS</bdi>)" in chairs and "<bdi>UNODC</bdi>" in chairs
+
+
+def test_a_chair_term_the_record_does_not_know_says_so(
+    client: FlaskClient, session: Session, seeded, make_user
+) -> None:
+    """The record holds 2026 with no known chairs: the dashboard says unknown, not missing."""
+    rotation.seed_history(session, actor=SYSTEM, chairs=load_reference()["chairs"])
+    session.commit()
+    make_user("viewer", email="reader@icat.example")
+    with clock.frozen(datetime(2026, 3, 1, 12, 0, tzinfo=UTC)):
+        assert login(client, "reader@icat.example").status_code == 302
+        text = page(client)
+    assert "This year's co-chairs are not known." in section(text, "<h2>Co-chairs 2026</h2>")
