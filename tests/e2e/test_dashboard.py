@@ -244,18 +244,23 @@ def test_the_statement_count_stays_the_same_as_data_grows(
     assert before <= 30
 
 
+def reader_page(client: FlaskClient, session: Session, make_user, at: datetime) -> str:
+    """With ICAT's real chair history recorded: the dashboard a viewer sees at ``at``."""
+    rotation.seed_history(session, actor=SYSTEM, chairs=load_reference()["chairs"])
+    session.commit()
+    make_user("viewer", email="reader@icat.example")
+    with clock.frozen(at):
+        assert login(client, "reader@icat.example").status_code == 302
+        return page(client)
+
+
 def test_the_world_day_countdown_theme_step_and_co_chairs_come_from_the_record(
     client: FlaskClient, session: Session, seeded, make_user
 ) -> None:
     """Real data: on 15 June 2025 the World Day (30 July) is 45 days away, its 2025 theme is
     recorded, the draft statement step (60 days before) is under way, OAS and UNODC co-chair."""
     observances.seed_reference(session, actor=SYSTEM, observances=reference_observances())
-    rotation.seed_history(session, actor=SYSTEM, chairs=load_reference()["chairs"])
-    session.commit()
-    make_user("viewer", email="reader@icat.example")
-    with clock.frozen(datetime(2025, 6, 15, 12, 0, tzinfo=UTC)):
-        assert login(client, "reader@icat.example").status_code == 302
-        text = page(client)
+    text = reader_page(client, session, make_user, datetime(2025, 6, 15, 12, 0, tzinfo=UTC))
     world_day = section(text, "World Day against Trafficking in Persons")
     assert "45 days left" in world_day
     assert "Human Trafficking is Organized Crime – End the Exploitation" in world_day
@@ -269,10 +274,5 @@ def test_a_chair_term_the_record_does_not_know_says_so(
     client: FlaskClient, session: Session, seeded, make_user
 ) -> None:
     """The record holds 2026 with no known chairs: the dashboard says unknown, not missing."""
-    rotation.seed_history(session, actor=SYSTEM, chairs=load_reference()["chairs"])
-    session.commit()
-    make_user("viewer", email="reader@icat.example")
-    with clock.frozen(datetime(2026, 3, 1, 12, 0, tzinfo=UTC)):
-        assert login(client, "reader@icat.example").status_code == 302
-        text = page(client)
+    text = reader_page(client, session, make_user, datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     assert "This year's co-chairs are not known." in section(text, "<h2>Co-chairs 2026</h2>")
