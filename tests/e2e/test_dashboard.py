@@ -276,3 +276,15 @@ def test_a_chair_term_the_record_does_not_know_says_so(
     """The record holds 2026 with no known chairs: the dashboard says unknown, not missing."""
     text = reader_page(client, session, make_user, datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     assert "This year's co-chairs are not known." in section(text, "<h2>Co-chairs 2026</h2>")
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "fr", "ru", "es"])
+def test_both_pages_render_in_each_language(client: FlaskClient, world, pubcast: PubCast, lang: str) -> None:
+    """Full pages (every panel filled) render in every UN language asked for (whether the
+    catalogue has the language yet is the catalogues' business; a page must never fail)."""
+    for signed_in in (False, True):
+        if signed_in:
+            assert login(client, pubcast.iom.email).status_code == 302
+        response = client.get(f"/?lang={lang}")
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        assert 'class="dashboard-panel"' in response.get_data(as_text=True)
