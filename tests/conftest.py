@@ -257,5 +257,6 @@ def smtp(free_port: int) -> Iterator[Any]:
 
 from tests.support.proposals import cast  # noqa: E402,F401  (fixture: who proposes meetings, who decides)
 from tests.support.publications import draft, pubcast  # noqa: E402,F401  (fixtures: the publication tests' cast)
+from tests.support.statements import statements  # noqa: E402,F401  (fixture: SQL statements run)
 from tests.support.workers import start_worker  # noqa: E402,F401  (fixture: real worker processes)
 from tests.support.workplans import plan_entities  # noqa: E402,F401  (fixture: the entities of workplan tests)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from icat.calendar.cache import BLOCKS, BODIES
@@ -39,23 +37,6 @@ def world_day(session: Session) -> Observance:
     observances.seed_reference(session, actor=SYSTEM, observances=reference_observances())
     session.commit()
     return session.scalar(sa.select(Observance))
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        self.statements.append(statement)
-
-
-@pytest.fixture
-def statements(engine: sa.Engine) -> Iterator[StatementCounter]:
-    """Every SQL statement the application runs while the test does, in order."""
-    counter = StatementCounter()
-    event.listen(engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(engine, "before_cursor_execute", counter)
 
 
 def _day_span(start: datetime, end: datetime) -> tuple[date, date]:
