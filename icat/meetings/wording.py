@@ -35,10 +35,14 @@ def _pattern(repeat: plain.Repeat, first_day: str) -> str:
         days = _days(repeat.weekdays) if repeat.weekdays else first_day
         if n == 1:
             return gettext("Every %(days)s", days=days)
-        return ngettext("Every week on %(days)s", "Every %(num)d weeks on %(days)s", n, days=days)
+        # n > 1 here: both forms carry the number, for languages whose one form (zh) or whose
+        # "singular" (ru: 21, 31 …) must show it.
+        return ngettext("Every %(num)d week on %(days)s", "Every %(num)d weeks on %(days)s", n, days=days)
     ordinal, day = str(ORDINAL_WORDS[repeat.ordinal]), weekday_name(repeat.weekday)
+    if n == 1:
+        return gettext("Every month on the %(ordinal)s %(day)s", ordinal=ordinal, day=day)
     return ngettext(
-        "Every month on the %(ordinal)s %(day)s",
+        "Every %(num)d month on the %(ordinal)s %(day)s",
         "Every %(num)d months on the %(ordinal)s %(day)s",
         n,
         ordinal=ordinal,
