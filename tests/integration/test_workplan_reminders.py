@@ -149,7 +149,7 @@ def test_reminders_and_the_rating_request_are_mailed(app: Flask, session: Sessio
     assert len(smtp.messages) == 3
     assert login(client, "unodc@icat.example").status_code == 302  # what was sent is in the inbox too
     inbox = client.get("/inbox").get_data(as_text=True)
-    assert "Milestone due in 14 days: Draft circulated" in inbox
+    assert "Jalon à échéance dans 14 jours" in inbox and "Draft circulated" in inbox  # in French, as the reader
     # Opening the notice (a form: no change on GET) leads to the plan.
     notice = re.search(r'action="(/inbox/\d+/open)"', inbox[inbox.index("Draft circulated") :]).group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', inbox).group(1)
