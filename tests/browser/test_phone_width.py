@@ -1,5 +1,5 @@
-"""Every main page at a phone's width (390 × 844) in English and in Arabic: nothing wider
-than the viewport, so nobody scrolls sideways; a full-page screenshot of each is saved
+"""Every main page at a phone's width (390 × 844) and a desktop's (1280 px) in English and in
+Arabic: nothing wider than the viewport, so nobody scrolls sideways; a full-page screenshot of each is saved
 under ``tests/browser/artifacts`` (ignored by git) to look at after a run."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 PAGES = {
     "home": "/",
     "meetings": "/meetings",
@@ -50,23 +51,24 @@ def page_overflow(page: Page) -> dict[str, object]:
     )
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", PAGES)
-def test_main_pages_fit_a_phone(
-    page: Page, session: Session, seeded: list[Entity], make_meeting, name: str, lang: str
+def test_main_pages_fit_the_window(
+    page: Page, session: Session, seeded: list[Entity], make_meeting, name: str, lang: str, viewport: dict[str, int]
 ) -> None:
     observances.seed_reference(session, actor=SYSTEM, observances=reference_observances())
     session.commit()
     make_meeting(title=LONG, starts_at=clock.now() + timedelta(days=1), visibility="public")
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(viewport)
     path = PAGES[name]
     response = page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
     assert response is not None and response.status == 200
     assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-390.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{viewport['width']}.png"), full_page=True)
     width = page_overflow(page)
-    assert width["scroll"] <= width["viewport"], f"{name} ({lang}) is wider than the phone: {width}"
+    assert width["scroll"] <= width["viewport"], f"{name} ({lang}) is wider than the window: {width}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
