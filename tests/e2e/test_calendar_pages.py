@@ -69,9 +69,10 @@ def test_a_phone_gets_the_list_instead_of_the_grid(client: FlaskClient) -> None:
     response = client.get("/static/icat.css")
     css = response.get_data(as_text=True)
     response.close()
-    rule = re.search(r"@media \(max-width: \d+px\) \{(.*?)\n\}", css, re.S)
-    assert rule and "table.month-grid { display: none; }" in rule.group(1)
-    assert "table.phone-list { display: table; }" in rule.group(1) and "table.phone-list { display: none; }" in css
+    rules = re.findall(r"@media \(max-width: \d+px\) \{(.*?)\n\}", css, re.S)
+    rule = next((r for r in rules if "table.month-grid" in r), "")
+    assert "table.month-grid { display: none; }" in rule
+    assert "table.phone-list { display: block; }" in rule and "table.phone-list { display: none; }" in css
 
 
 def test_cancelling_asks_for_a_reason_and_a_tick(

@@ -72,7 +72,7 @@ def test_calendar_places_a_weekly_series_on_each_day_and_strikes_cancelled(
     series.cancel_occurrence(session, actor=SYSTEM, meeting_id=meeting.id, recurrence_id=start + timedelta(weeks=1))
     session.commit()
     page = text(client.get("/meetings?year=2030&month=3&view=list"))
-    assert page.count("Weekly call") == 4 and page.count("<del>Weekly call</del>") == 1
+    assert page.count("Weekly call") == 4 and page.count("<del><bdi>Weekly call</bdi></del>") == 1
     assert "14:00 –" not in page  # the anonymous viewer's zone is UTC
     assert page.count("13:00 – 14:00") == 4 and "12:00" not in page  # Vienna's DST begins on 31 March 2030
     april = text(client.get("/meetings?year=2030&month=4&view=list"))

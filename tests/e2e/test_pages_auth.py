@@ -237,7 +237,7 @@ def test_good_login_redirects_and_shows_the_user(client: FlaskClient, session: S
 
     home = client.get("/")
     assert home.status_code == 200
-    assert "Sign out reader@icat.example" in text(home)
+    assert "Sign out <bdi>reader@icat.example</bdi>" in text(home)
     assert not is_signed_out(client)
 
 
