@@ -293,6 +293,24 @@ def test_domain_errors_carry_translatable_messages() -> None:
     assert not plain, f"domain error messages as plain text (use _l('...') with %(name)s placeholders): {plain}"
 
 
+def _plain_actions(tree: ast.Module) -> list[int]:
+    """``require_role(actor, ROLES, "…")`` / ``@requires(ROLES, "…")`` with a plain action:
+    it ends up inside the Forbidden/Unauthorized message the reader sees."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    named = [c for c in calls if isinstance(c.func, ast.Name) and c.func.id in ("require_role", "requires")]
+    return [c.lineno for c in named if c.args and _is_plain_text(c.args[-1])]
+
+
+def test_role_checks_name_their_action_translatably() -> None:
+    plain = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line in _plain_actions(ast.parse(path.read_text()))
+    ]
+    assert not plain, f"role checks with a plain-text action (use _l('...')): {plain}"
+    assert _plain_actions(ast.parse('require_role(actor, STAFF, "x")\n@requires(STAFF, _l("y"))\ndef f(): ...')) == [1]
+
+
 def test_the_check_sees_plain_messages(tmp_path: Path) -> None:
     """The check above finds what it is meant to find (and lets lazy strings pass)."""
     source = (

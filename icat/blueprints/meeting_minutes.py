@@ -195,7 +195,7 @@ def cancel_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
 
 @bp.post("/<int:meeting_id>/occurrences/<key>/reinstate")
 @login_required
-@requires(STAFF, "reinstate meetings")
+@requires(STAFF, _l("reinstate meetings"))
 def reinstate_occurrence(meeting_id: int, key: str) -> Response | tuple[str, int]:
     form = OccurrenceReinstateForm(prefix="occ-reinstate")
     return _on_occurrence(meeting_id, key, form, series.reinstate_occurrence, _("The occurrence is back on."))

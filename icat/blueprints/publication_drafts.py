@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from icat.blueprints.publications import detail_context
@@ -60,7 +61,7 @@ def _draft_form() -> DraftForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@requires(STAFF | FOCAL_POINTS, "draft publications")
+@requires(STAFF | FOCAL_POINTS, _l("draft publications"))
 def new() -> ResponseOrPage:
     form = _draft_form()
     outcome = submit(
@@ -102,7 +103,7 @@ def _save_text(pub: Publication, tab: str, form: TextForm) -> Publication:
 
 @bp.route("/<int:publication_id>/edit", methods=["GET", "POST"])
 @login_required
-@requires(STAFF | FOCAL_POINTS, "edit publications")
+@requires(STAFF | FOCAL_POINTS, _l("edit publications"))
 def edit(publication_id: int) -> ResponseOrPage:
     pub = publication_to_manage(current_session(), publication_id, current_actor(), "edit publications")
     tab = _tab() or pub.language
@@ -131,7 +132,7 @@ def _attach(publication_id: int, lang: str) -> object:
 
 @bp.post("/<int:publication_id>/files/<lang>")
 @login_required
-@requires(STAFF | FOCAL_POINTS, "attach files")
+@requires(STAFF | FOCAL_POINTS, _l("attach files"))
 def attach(publication_id: int, lang: str) -> ResponseOrPage:
     outcome = submit(AttachForm(prefix="f"), lambda: _attach(publication_id, lang), errors="flash")
     done = outcome.redirect(_tab_url(publication_id, lang), _("File attached."))
@@ -186,7 +187,7 @@ def _circulate(publication_id: int, form: CirculateForm) -> Any:
 
 @bp.route("/<int:publication_id>/circulate", methods=["GET", "POST"])
 @login_required
-@requires(STAFF | FOCAL_POINTS, "circulate publications")
+@requires(STAFF | FOCAL_POINTS, _l("circulate publications"))
 def circulate(publication_id: int) -> ResponseOrPage:
     pub, form = (
         publication_to_manage(current_session(), publication_id, current_actor(), "circulate publications"),
@@ -227,7 +228,7 @@ def _answer(publication_id: int, form: RespondForm) -> Publication:
 
 @bp.route("/<int:publication_id>/respond", methods=["GET", "POST"])
 @login_required
-@requires(SIGNED_IN, "answer circulations")
+@requires(SIGNED_IN, _l("answer circulations"))
 def respond(publication_id: int) -> ResponseOrPage:
     form = _respond_form(publication_id)
     outcome = submit(form, lambda: _answer(publication_id, form))
@@ -240,7 +241,7 @@ def respond(publication_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:publication_id>/publish")
 @login_required
-@requires(STAFF | FOCAL_POINTS, "publish publications")
+@requires(STAFF | FOCAL_POINTS, _l("publish publications"))
 def publish(publication_id: int) -> ResponseOrPage:
     outcome: Outcome[Any] = submit(
         PublishForm(),
@@ -252,7 +253,7 @@ def publish(publication_id: int) -> ResponseOrPage:
 
 @bp.post("/<int:publication_id>/withdraw")
 @login_required
-@requires(STAFF, "withdraw publications")
+@requires(STAFF, _l("withdraw publications"))
 def withdraw(publication_id: int) -> ResponseOrPage:
     form = WithdrawForm(prefix="w")
     outcome = submit(

@@ -6,7 +6,7 @@ fails ``tests/e2e/test_openapi.py``. Usage, right under the route line::
 
     @bp.patch("/entities/<acronym>")
     @doc("Change an entity", body=EntityPatchSchema, response=EntitySchema, errors=(401, 403, 404), versioned=True)
-    @requires(STAFF, "change entities")
+    @requires(STAFF, _l("change entities"))
     @transactional
     def entities_update(acronym: str) -> Response: ...
 

@@ -4,6 +4,7 @@ owner entity's focal point or the secretariat, at a version (If-Match or ``versi
 from __future__ import annotations
 
 from flask import Response, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.permissions import SIGNED_IN
@@ -32,7 +33,7 @@ def _dump(item: ActionItem) -> dict:
     response=ActionItemListSchema,
     errors=(401, 422),
 )
-@requires(SIGNED_IN, "see action items")
+@requires(SIGNED_IN, _l("see action items"))
 def action_items_index() -> Response:
     args = load_args(ActionItemListArgsSchema())
     flt = action_items.ActionItemFilter(args.get("entity"), args.get("open"))
@@ -46,7 +47,7 @@ def action_items_index() -> Response:
 
 @bp.get("/action-items/<int:item_id>")
 @doc("One action item", response=ActionItemOutSchema, errors=(401, 404), etag=True)
-@requires(SIGNED_IN, "see action items")
+@requires(SIGNED_IN, _l("see action items"))
 def action_items_show(item_id: int) -> Response:
     item = action_items.get_action_item(current_session(), item_id, actor=current_actor())
     return json_response(_dump(item), version=item.version)
@@ -60,7 +61,7 @@ def action_items_show(item_id: int) -> Response:
     errors=(400, 401, 403, 404, 409, 412, 422),
     versioned=True,
 )
-@requires(SIGNED_IN, "mark action items done")
+@requires(SIGNED_IN, _l("mark action items done"))
 @transactional
 def action_items_update(item_id: int) -> Response:
     edit = load_edit(ActionItemPatchSchema(), partial=False)

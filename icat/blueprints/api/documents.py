@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, send_file, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.permissions import STAFF
@@ -29,7 +30,7 @@ UPLOAD: dict[str, Any] = {"body": DOCUMENT_UPLOAD, "response": DocumentOutSchema
 
 @bp.post("/meetings/<int:meeting_id>/documents")
 @doc("Upload a PDF, DOCX or ODT (multipart field 'file')", **UPLOAD)
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 @transactional
 def documents_upload(meeting_id: int) -> Response:
     return uploaded(meeting_id)
@@ -64,7 +65,7 @@ def documents_download(meeting_id: int, document_id: int) -> Response:
 
 @bp.delete("/meetings/<int:meeting_id>/documents/<int:document_id>")
 @doc("Remove a document (secretariat)", status=204, errors=(401, 403, 404))
-@requires(STAFF, "remove documents")
+@requires(STAFF, _l("remove documents"))
 @transactional
 def documents_delete(meeting_id: int, document_id: int) -> Response:
     documents.remove_document(current_session(), actor=current_actor(), meeting_id=meeting_id, document_id=document_id)

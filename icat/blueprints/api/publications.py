@@ -4,6 +4,7 @@ entities' focal points draft, edit, circulate and publish; focal points answer f
 from __future__ import annotations
 
 from flask import Response, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from icat.blueprints.api import bp
 from icat.core.permissions import FOCAL_POINTS, SIGNED_IN, STAFF
@@ -61,7 +62,7 @@ def publications_index() -> Response:
     errors=(401, 403, 409),
     etag=True,
 )
-@requires(STAFF | FOCAL_POINTS, "draft publications")
+@requires(STAFF | FOCAL_POINTS, _l("draft publications"))
 @transactional
 def publications_create() -> Response:
     pub = services.create_publication(current_session(), actor=current_actor(), **load_json(PublicationCreateSchema()))
@@ -85,7 +86,7 @@ def publications_show(publication_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "edit publications")
+@requires(STAFF | FOCAL_POINTS, _l("edit publications"))
 @transactional
 def publications_update(publication_id: int) -> Response:
     edit, session, actor = load_edit(PublicationPatchSchema()), current_session(), current_actor()
@@ -103,7 +104,7 @@ def publications_update(publication_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "circulate publications")
+@requires(STAFF | FOCAL_POINTS, _l("circulate publications"))
 @transactional
 def publications_circulate(publication_id: int) -> Response:
     data = load_json(CirculationSchema())
@@ -119,7 +120,7 @@ def publications_circulate(publication_id: int) -> Response:
     response=PublicationSchema,
     errors=(401, 403, 404, 409),
 )
-@requires(SIGNED_IN, "answer circulations")
+@requires(SIGNED_IN, _l("answer circulations"))
 @transactional
 def publications_respond(publication_id: int) -> Response:
     data = load_json(ResponseSchema())
@@ -136,7 +137,7 @@ def publications_respond(publication_id: int) -> Response:
     errors=WRITE_ERRORS,
     versioned=True,
 )
-@requires(STAFF | FOCAL_POINTS, "publish publications")
+@requires(STAFF | FOCAL_POINTS, _l("publish publications"))
 @transactional
 def publications_publish(publication_id: int) -> Response:
     data = load_json(PublishSchema()) if _has_body() else {"published_on": None}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from icat.blueprints.api import bp
@@ -64,7 +65,7 @@ def sessions_show(meeting_id: int, recurrence_id: str) -> Response:
     response=SessionRsvpOutSchema,
     errors=(*WRITE_ERRORS, 409),
 )
-@requires(participation.RESPONDERS, "answer invitations")
+@requires(participation.RESPONDERS, _l("answer invitations"))
 @transactional
 def sessions_rsvp(meeting_id: int, recurrence_id: str) -> Response:
     answer = _call(sessions.give_session_rsvp, SessionRsvpSchema(), meeting_id, recurrence_id)
@@ -78,7 +79,7 @@ def sessions_rsvp(meeting_id: int, recurrence_id: str) -> Response:
     response=AttendanceListSchema,
     errors=(*WRITE_ERRORS, 409),
 )
-@requires(STAFF, "record attendance")
+@requires(STAFF, _l("record attendance"))
 @transactional
 def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
     rows = _call(sessions.record_attendance, AttendanceSchema(), meeting_id, recurrence_id)
@@ -92,7 +93,7 @@ def sessions_attendance(meeting_id: int, recurrence_id: str) -> Response:
     response=SessionSchema,
     errors=WRITE_ERRORS,
 )
-@requires(STAFF, "record minutes")
+@requires(STAFF, _l("record minutes"))
 @transactional
 def sessions_minutes(meeting_id: int, recurrence_id: str) -> Response:
     _call(sessions.record_session_minutes, SessionMinutesSchema(), meeting_id, recurrence_id)
@@ -101,7 +102,7 @@ def sessions_minutes(meeting_id: int, recurrence_id: str) -> Response:
 
 @bp.post("/meetings/<int:meeting_id>/occurrences/<recurrence_id>/reinstate")
 @doc("Put a cancelled occurrence back on (secretariat)", response=OccurrenceSchema, errors=(*WRITE_ERRORS, 409))
-@requires(STAFF, "reinstate meetings")
+@requires(STAFF, _l("reinstate meetings"))
 @transactional
 def occurrences_reinstate(meeting_id: int, recurrence_id: str) -> Response:
     override = series.reinstate_occurrence(
@@ -112,7 +113,7 @@ def occurrences_reinstate(meeting_id: int, recurrence_id: str) -> Response:
 
 @bp.post(f"{SESSION}/documents")
 @doc("Upload a document for this session only (multipart field 'file')", **UPLOAD)
-@requires(STAFF, "upload documents")
+@requires(STAFF, _l("upload documents"))
 @transactional
 def sessions_documents(meeting_id: int, recurrence_id: str) -> Response:
     return uploaded(meeting_id, _instant(recurrence_id))
