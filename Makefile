@@ -61,7 +61,7 @@ format: venv
 # %(id)s.") is wrong more often than not and breaks the placeholder check; new messages
 # stay untranslated (English) until a translator writes them.
 translations: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 	  --project "ICAT Workspace" -o icat/translations/messages.pot icat
 	$(BIN)/pybabel update --no-fuzzy-matching -i icat/translations/messages.pot -d icat/translations
 	$(BIN)/pybabel compile -d icat/translations

@@ -79,6 +79,12 @@ class PlaceForm(FlaskForm):
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
 
 
+class LanguageForm(FlaskForm):
+    """The language switcher in every page's header: one button per language."""
+
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
 class ProfileForm(PlaceForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     world_day = BooleanField(_l("World Day against Trafficking in Persons campaign"))

@@ -13,7 +13,14 @@ from flask_login import current_user, login_required
 
 from icat.accounts import admin, invitations, rules, tokens
 from icat.accounts import services as accounts
-from icat.accounts.forms import AccountActionForm, ApiTokenForm, PasswordChangeForm, PlaceForm, ProfileForm
+from icat.accounts.forms import (
+    AccountActionForm,
+    ApiTokenForm,
+    LanguageForm,
+    PasswordChangeForm,
+    PlaceForm,
+    ProfileForm,
+)
 from icat.meetings.models import MEETING_KINDS
 from icat.web.auth import current_actor, current_db_user
 from icat.web.http import current_session
@@ -141,6 +148,27 @@ def choose_place() -> Response:
     return _remember_place(redirect(_back(request.form)), outcome.result if outcome.done else None)
 
 
+@bp.post("/language")
+def choose_language() -> Response:
+    """The header's switcher: the language of the profile (signed in) and of this browser's
+    cookie, then back to the very page the reader was on."""
+    form = LanguageForm()
+    outcome = submit(form, lambda: _switch_language(form.language.data), errors="flash")
+    return _remember_place(redirect(_back(request.form)), outcome.result if outcome.done else None)
+
+
+def _switch_language(language: str) -> tuple[str, str]:
+    place = rules.check_place(language, str(get_timezone()))
+    if current_user.is_authenticated:
+        # One field set to one value from a button, nothing to lose: the version is the
+        # current one (a stale-version refusal would only be noise here).
+        user, changes = current_db_user(), {"language": language}
+        admin.update_user(
+            current_session(), actor=current_actor(), user_id=user.id, version=user.version, changes=changes
+        )
+    return place
+
+
 def _remember_place(response: Response, place: tuple[str, str] | None) -> Response:
     if place:
         cookie = current_app.config["PREFERENCE_COOKIE"]
@@ -151,4 +179,6 @@ def _remember_place(response: Response, place: tuple[str, str] | None) -> Respon
 def _back(values: Any) -> str:
     """A same-site path to return to (never another site: an open redirect)."""
     target = values.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
+    # "//host" and "/\\host" both leave the site in browsers; so would a control character.
+    same_site = target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable()
+    return target if same_site else url_for("home.index")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -44,7 +45,7 @@ TEXT_STATE_LABELS = {"missing": _l("missing"), "draft": _l("draft"), "final": _l
 DECISION_LABELS = {"endorse": _l("Endorse"), "abstain": _l("Abstain"), "object": _l("Object")}
 PROCEDURE_LABELS = {"endorsement": _l("Endorsement"), "silence": _l("Silence procedure")}
 ROUND_STATUS_LABELS = {
-    "open": _l("Open"),
+    "open": lazy_pgettext("round of endorsement under way", "Open"),
     "adopted": _l("Adopted"),
     "not_adopted": _l("Not adopted"),
     "broken": _l("Silence broken"),

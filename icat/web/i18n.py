@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from icat.accounts import rules
-from icat.accounts.forms import ROLE_LABELS
+from icat.accounts.forms import LANGUAGE_NAMES, ROLE_LABELS
 from icat.extensions import babel
 from icat.observances.labels import CONFIDENCE_LABELS
 from icat.registry import sources
@@ -113,8 +115,38 @@ def select_timezone() -> str | None:
     return _place()[1]
 
 
+def switch_target() -> str:
+    """Where the language switcher brings the reader back to: this page without its
+    ``?lang=`` (which would outrank the new choice); after a form was posted, the page the
+    form was on (a POST-only address would answer 405 to the redirect)."""
+    if request.method == "GET":
+        path, args = request.path, request.args
+    else:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc != request.host:
+            return url_for("home.index")
+        path, args = referrer.path or "/", MultiDict(parse_qsl(referrer.query, keep_blank_values=True))
+    query = urlencode([(k, v) for k, v in args.items(multi=True) if k != "lang"], safe="/")
+    return f"{path}?{query}" if query else path
+
+
+def keep_asked_language(response: Response) -> Response:
+    """A visitor who opened a page with ``?lang=`` keeps that language on the next click: it
+    goes into the preference cookie beside the zone (signed-in people keep their profile's)."""
+    asked = request.args.get("lang")
+    if asked not in UN_LANGUAGES or response.mimetype != "text/html" or current_user.is_authenticated:
+        return response
+    language, zone = _place()
+    if language != asked:
+        cookie = current_app.config["PREFERENCE_COOKIE"]
+        response.set_cookie(cookie, f"{asked} {zone or 'UTC'}", max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
 def _template_helpers() -> dict[str, Any]:
     return {
+        "language_names": LANGUAGE_NAMES,
+        "switch_target": switch_target,
         "current_locale": str(get_locale() or "en"),
         "current_timezone": str(get_timezone()),
         "kind_label": lambda code: ENTITY_KIND_LABELS.get(code, code),
@@ -129,6 +161,7 @@ def _template_helpers() -> dict[str, Any]:
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_template_helpers)
+    app.after_request(keep_asked_language)
     # Globals, not context: the shared macros in templates/_sources.html are imported without context.
     app.jinja_env.globals.update(
         split_sources=sources.split,
