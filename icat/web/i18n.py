@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
@@ -113,8 +114,14 @@ def select_timezone() -> str | None:
     return _place()[1]
 
 
+def language_label(code: str) -> str:
+    """A language's name in the page's language (CLDR's, so no catalogue entry): "arabe"."""
+    return Locale.parse(code).get_display_name(str(get_locale() or "en")) or code
+
+
 def _template_helpers() -> dict[str, Any]:
     return {
+        "language_label": language_label,
         "current_locale": str(get_locale() or "en"),
         "current_timezone": str(get_timezone()),
         "kind_label": lambda code: ENTITY_KIND_LABELS.get(code, code),
