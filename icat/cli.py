@@ -38,10 +38,11 @@ def _fail(error: DomainError) -> click.ClickException:
 
 @icat_cli.command("seed")
 def seed() -> None:
-    """Load ICAT's real members and partners (idempotent: existing entries are kept)."""
+    """Load ICAT's real members and partners (idempotent: existing entries are kept, but for
+    their official names, which follow the reference data)."""
     with unit_of_work(db.session):
-        added, kept = registry.seed_reference(db.session, actor=SYSTEM, entities=reference_entities())
-    click.echo(f"Registry: {added} entities added, {kept} already present.")
+        added, renamed, kept = registry.seed_reference(db.session, actor=SYSTEM, entities=reference_entities())
+    click.echo(f"Registry: {added} entities added, {kept} already present, {renamed} with names brought up to date.")
     with unit_of_work(db.session):
         added, kept = observances.seed_reference(db.session, actor=SYSTEM, observances=reference_observances())
     click.echo(f"Observances: {added} added, {kept} already present.")

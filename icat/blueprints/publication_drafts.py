@@ -31,6 +31,7 @@ from icat.publications.forms import (
 from icat.publications.models import Publication
 from icat.publications.queries import last_seen_text, text_versions
 from icat.publications.rules import thematic_priorities
+from icat.registry.labels import choice_label
 from icat.registry.models import UN_LANGUAGES
 from icat.registry.queries import EntityFilter, list_entities
 from icat.web.auth import current_actor, requires
@@ -49,7 +50,7 @@ def _url(pub_or_id: Publication | int) -> str:
 
 
 def _entity_choices() -> list[Any]:
-    return choices([(e.acronym, f"{e.acronym} · {e.name}") for e in list_entities(current_session(), EntityFilter())])
+    return choices([(e.acronym, choice_label(e)) for e in list_entities(current_session(), EntityFilter())])
 
 
 def _draft_form() -> DraftForm:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from icat.core import clock
+from icat.registry.labels import choice_label
 from icat.registry.queries import EntityFilter, list_entities
 from icat.rotation import queries, rules, services, timeline
 from icat.rotation.forms import TermForm, UnwillingForm
@@ -20,7 +21,7 @@ PLAN_YEARS = rules.MAX_YEARS_AHEAD  # a ten-year plan: long enough to show that 
 
 def _forms() -> tuple[TermForm, UnwillingForm]:
     term_form, unwilling_form = TermForm(prefix="term"), UnwillingForm(prefix="unwilling")
-    members = [(e.acronym, f"{e.acronym} · {e.name}") for e in list_entities(current_session(), EntityFilter("member"))]
+    members = [(e.acronym, choice_label(e)) for e in list_entities(current_session(), EntityFilter("member"))]
     term_form.first.choices = members
     term_form.second.choices = [("", "—"), *members]
     unwilling_form.entities.choices = members

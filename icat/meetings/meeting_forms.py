@@ -47,6 +47,7 @@ from icat.meetings.plain_forms import (
 )
 from icat.meetings.rules import LIMITS
 from icat.meetings.wording import offset_words
+from icat.registry.labels import choice_label
 
 # Service field → form field, for inline messages next to the right input.
 FIELD_MAP = {"starts_at": "starts", "ends_at": "ends", "reminder_offsets": "reminders"}
@@ -98,7 +99,7 @@ class MeetingForm(FlaskForm):
 
     def set_entities(self, entities: list[Any]) -> None:
         """The entities to invite, grouped on the page: working group, other members, partners."""
-        self.invitees.choices = choices([(e.acronym, f"{e.acronym} · {e.name}") for e in entities])
+        self.invitees.choices = choices([(e.acronym, choice_label(e)) for e in entities])
         self.working_group_acronyms = [e.acronym for e in entities if e.working_group]
         by_acronym = {c.value: c for c in self.invitees.choices}
 

@@ -37,6 +37,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from icat.meetings.forms import LINE, LINES, CancelForm
 from icat.meetings.minutes import MAX_ITEMS, ActionInput, AgendaInput
 from icat.meetings.rules import LIMITS
+from icat.registry.labels import choice_label
 
 BLANK_ROWS = 3  # empty rows offered for new items; save and come back for more
 # Far more rows than a valid agenda has: the service names the real limit (MAX_ITEMS), this
@@ -49,9 +50,9 @@ def entity_choices(invitees: Iterable[Any], entities: Iterable[Any]) -> list[Sel
     invited = list(invitees)
     taken = {e.acronym for e in invited}
     rows = [SelectChoice("", _("— none —"))]
-    rows += [SelectChoice(e.acronym, f"{e.acronym} · {e.name}", optgroup=_("Invited")) for e in invited]
+    rows += [SelectChoice(e.acronym, choice_label(e), optgroup=_("Invited")) for e in invited]
     others = [e for e in entities if e.acronym not in taken]
-    rows += [SelectChoice(e.acronym, f"{e.acronym} · {e.name}", optgroup=_("Other entities")) for e in others]
+    rows += [SelectChoice(e.acronym, choice_label(e), optgroup=_("Other entities")) for e in others]
     return rows
 
 

@@ -34,6 +34,9 @@ class Entity(Base):
     acronym: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     names: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    # Where a name in ``names`` comes from, per language: {"sources": [...], "confidence": ...}.
+    # Only names the reference data backs with a source have an entry (entity_names.json).
+    name_sources: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default=sa.text("'{}'"))
     kind: Mapped[str] = mapped_column(sa.String(10))
     category: Mapped[str] = mapped_column(sa.String(40))
     # Only the year is known for most entities; the exact date stays empty rather than guessed.
@@ -60,3 +63,7 @@ class Entity(Base):
     @property
     def is_un(self) -> bool:
         return self.category in UN_CATEGORIES
+
+    def name_in(self, locale: str | None) -> str:
+        """The entity's name in ``locale``, or its English name where none is known."""
+        return (self.names or {}).get(locale or "en") or self.name

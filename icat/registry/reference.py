@@ -1,6 +1,10 @@
 """Reading ICAT's reference data (``data/icat_reference.json``) into entity fields.
 
 Pure functions: what the file says, mapped to our vocabulary. Unknown values stay None.
+The entities' official names in Arabic, French, Russian and Spanish come from a file of our
+own, ``data/entity_names.json`` (the reference file is a copy of a shared one we do not
+edit): each name with its sources and confidence. A language without a known name has no
+entry, and pages fall back to the English name.
 """
 
 from __future__ import annotations
@@ -27,6 +31,13 @@ def load_reference() -> dict[str, Any]:
     return json.loads(text)
 
 
+@cache
+def load_entity_names() -> dict[str, Any]:
+    """The packaged official names in ar, fr, ru, es, with their sources (read once per process)."""
+    text = resources.files("icat.registry").joinpath("data/entity_names.json").read_text("utf-8")
+    return json.loads(text)
+
+
 def _category(item: dict[str, Any]) -> str:
     # The two Special Rapporteurs are typed "other intergovernmental org" in the file, with a
     # type_note saying they are Human Rights Council special procedures: DESIGN has a category.
@@ -35,18 +46,23 @@ def _category(item: dict[str, Any]) -> str:
     return TYPE_TO_CATEGORY.get(item["type"], "other")
 
 
-def _names(item: dict[str, Any]) -> dict[str, str]:
+def _names(item: dict[str, Any], official: dict[str, Any]) -> dict[str, Any]:
+    """``names`` (en, zh from the reference file, then the official names known) and
+    ``name_sources`` (the sources and confidence of each of those official names)."""
     names = {"en": item["name_en"]}
     if item.get("name_zh_seed"):
         names["zh"] = item["name_zh_seed"]
-    return names
+    known = official.get(item["acronym"], {})
+    names |= {lang: entry["name"] for lang, entry in known.items()}
+    sources = {lang: {"sources": entry["sources"], "confidence": entry["confidence"]} for lang, entry in known.items()}
+    return {"names": names, "name_sources": sources}
 
 
-def _member(item: dict[str, Any], coordinator: str) -> dict[str, Any]:
+def _member(item: dict[str, Any], coordinator: str, official: dict[str, Any]) -> dict[str, Any]:
     return {
         "acronym": item["acronym"],
         "name": item["name_en"],
-        "names": _names(item),
+        **_names(item, official),
         "kind": "member",
         "category": _category(item),
         "joined_year": item.get("join_year"),
@@ -58,11 +74,11 @@ def _member(item: dict[str, Any], coordinator: str) -> dict[str, Any]:
     }
 
 
-def _partner(item: dict[str, Any]) -> dict[str, Any]:
+def _partner(item: dict[str, Any], official: dict[str, Any]) -> dict[str, Any]:
     return {
         "acronym": item["acronym"],
         "name": item["name_en"],
-        "names": _names(item),
+        **_names(item, official),
         "kind": "partner",
         "category": _category(item),
         "joined_year": item.get("partner_since"),
@@ -74,8 +90,11 @@ def _partner(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def reference_entities(data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Entity field dicts for every member and partner in the reference data."""
+def reference_entities(data: dict[str, Any] | None = None, names: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Entity field dicts for every member and partner in the reference data, with the
+    official names of ``names`` (default: the packaged entity_names.json)."""
     data = data or load_reference()
+    official = (names if names is not None else load_entity_names())["entities"]
     coordinator = data["organization"]["coordinator"]["entity"]
-    return [_member(m, coordinator) for m in data["members"]] + [_partner(p) for p in data["partners"]]
+    members = [_member(m, coordinator, official) for m in data["members"]]
+    return members + [_partner(p, official) for p in data["partners"]]

@@ -24,6 +24,13 @@ class SourceSchema(Schema):
     )
 
 
+class NameSourceSchema(Schema):
+    """Where one of an entity's names comes from."""
+
+    sources = fields.List(fields.Nested(SourceSchema), required=True)
+    confidence = fields.String(required=True, validate=validate.OneOf(CONFIDENCE))
+
+
 class EntityFieldsSchema(Schema):
     """Fields a client may set on an entity (create and patch)."""
 
@@ -32,6 +39,12 @@ class EntityFieldsSchema(Schema):
         keys=fields.String(validate=validate.OneOf(UN_LANGUAGES)),
         values=Text(validate=validate.Length(1, 300)),
         load_default=dict,
+    )
+    name_sources = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(UN_LANGUAGES)),
+        values=fields.Nested(NameSourceSchema),
+        load_default=dict,
+        metadata={"description": "Per language of ``names``: the sources and confidence of that name."},
     )
     kind = fields.String(required=True, validate=validate.OneOf(ENTITY_KINDS))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))

@@ -21,6 +21,7 @@ from icat.registry.sources import fill_tiers
 ENTITY_EDITABLE = (
     "name",
     "names",
+    "name_sources",
     "kind",
     "category",
     "joined_year",
@@ -79,6 +80,13 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _still_sourced(entity: Entity, names: dict[str, str]) -> dict[str, Any]:
+    """The entity's name sources that still back a name of ``names``: a name typed in anew
+    is no longer the one its recorded source gave, so its source goes with the old name."""
+    stored = entity.names or {}
+    return {lang: s for lang, s in (entity.name_sources or {}).items() if names.get(lang) == stored.get(lang)}
+
+
 def update_entity(
     session: Session, *, actor: Actor, acronym: str, version: int | None, changes: dict[str, Any]
 ) -> Entity:
@@ -94,6 +102,8 @@ def update_entity(
     edits.refuse_unknown(changes, ENTITY_EDITABLE)
     merged = {k: changes.get(k, getattr(entity, k)) for k in ("joined_on", "joined_year", "left_on")}
     _check_dates(**merged)
+    if "names" in changes and "name_sources" not in changes:
+        changes = {**changes, "name_sources": _still_sourced(entity, changes["names"])}
     diff = edits.apply_changes(entity, changes, ENTITY_EDITABLE, to_json=_json_value)
     if not diff:
         return entity
@@ -107,20 +117,49 @@ def update_entity(
     return entity
 
 
-def seed_reference(session: Session, *, actor: Actor, entities: list[dict[str, Any]]) -> tuple[int, int]:
-    """Add every reference entity that is not in the registry yet; returns (added, kept).
+def _reference_names(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
+    """The changes that bring ``entity``'s names up to the reference ``fields``, or {}.
 
-    Idempotent: an entity already present (by acronym) is left as it is, so edits made
-    by the secretariat since are never overwritten by a second seed; only the tier of its
-    reference sources is filled in where it was seeded before sources had one.
+    A language the entity has no name in gets the reference name (and its sources). A name
+    that came from the reference with a source (it has a ``name_sources`` entry) follows
+    the reference: corrected, re-sourced, or removed where the reference dropped it. A name
+    typed in by hand (no entry) is kept; where it is the reference name, it gets its source.
+    """
+    names, sources = dict(entity.names or {}), dict(entity.name_sources or {})
+    reference, reference_sources = fields.get("names", {}), fields.get("name_sources", {})
+    for lang in [lang for lang in sources if lang not in reference_sources]:
+        names.pop(lang, None)
+        del sources[lang]
+    for lang, name in reference.items():
+        if lang in names and lang not in sources and names[lang] != name:
+            continue  # typed in by hand: the secretariat's word stands
+        names[lang] = name
+        if lang in reference_sources:
+            sources[lang] = reference_sources[lang]
+    changes = {"names": names, "name_sources": sources}
+    return {k: v for k, v in changes.items() if v != (getattr(entity, k) or {})}
+
+
+def seed_reference(session: Session, *, actor: Actor, entities: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """Add every reference entity that is not in the registry yet; returns (added, renamed, kept).
+
+    Idempotent: an entity already present (by acronym) keeps the edits made by the
+    secretariat since, except that its names are brought up to the reference ones
+    (``_reference_names``: official names added or corrected with their sources, names typed
+    in by hand kept), recorded as an EntityUpdated event like any edit (``renamed`` counts
+    those entities); and the tier of its reference sources is filled in where it was seeded
+    before sources had one.
     """
     present = {e.acronym: e for e in session.scalars(sa.select(Entity))}
-    added = 0
+    added = renamed = 0
     for fields in entities:
         if (entity := present.get(fields["acronym"])) is not None:
             if (tiered := fill_tiers(entity.sources, fields.get("sources"))) is not None:
                 entity.sources = tiered
+            if changes := _reference_names(entity, fields):
+                update_entity(session, actor=actor, acronym=entity.acronym, version=entity.version, changes=changes)
+                renamed += 1
             continue
         create_entity(session, actor=actor, **fields)
         added += 1
-    return added, len(entities) - added
+    return added, renamed, len(entities) - added - renamed

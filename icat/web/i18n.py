@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from babel import Locale
 from flask import Flask, Response, current_app, has_request_context, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
@@ -143,10 +144,16 @@ def keep_asked_language(response: Response) -> Response:
     return response
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language (CLDR's, so no catalogue entry): "arabe"."""
+    return Locale.parse(code).get_display_name(str(get_locale() or "en")) or code
+
+
 def _template_helpers() -> dict[str, Any]:
     return {
         "language_names": LANGUAGE_NAMES,
         "switch_target": switch_target,
+        "language_name": language_name,
         "current_locale": str(get_locale() or "en"),
         "current_timezone": str(get_timezone()),
         "kind_label": lambda code: ENTITY_KIND_LABELS.get(code, code),

@@ -38,7 +38,11 @@ def test_seeded_facts_keep_their_sources_and_leave_unknowns_unknown(seeded: list
     assert all(e.joined_on is None for e in seeded)  # only years are known
     assert by["SR-TIP"].category == "special_procedure" and by["SR-TIP"].is_un
     assert by["ICMPD"].category == "intergovernmental_organization" and not by["ICMPD"].is_un
-    assert by["UNODC"].names == {"en": by["UNODC"].name, "zh": "联合国毒品和犯罪问题办公室"}
+    unodc = by["UNODC"]
+    assert {k: unodc.names[k] for k in ("en", "zh")} == {"en": unodc.name, "zh": "联合国毒品和犯罪问题办公室"}
+    assert by["UNODC"].names["fr"] == "Office des Nations Unies contre la drogue et le crime"
+    assert by["UNODC"].name_sources["fr"]["sources"][0]["tier"] == "official"
+    assert "ar" not in by["CBSS"].names and by["CBSS"].name_sources == {}  # no official name found: English shown
     assert any("A/RES/78/228" in s["source"] for s in by["UNODC"].sources)
     assert all(e.sources for e in seeded)
 
@@ -48,9 +52,9 @@ def test_seed_is_idempotent_and_keeps_later_edits(session: Session, seeded: list
     ilo = get_entity(session, "ILO")
     services.update_entity(session, actor=SYSTEM, acronym="ILO", version=ilo.version, changes={"notes": "edited"})
     session.commit()
-    added, kept = services.seed_reference(session, actor=SYSTEM, entities=reference_entities())
+    added, renamed, kept = services.seed_reference(session, actor=SYSTEM, entities=reference_entities())
     session.commit()
-    assert (added, kept) == (0, 31)
+    assert (added, renamed, kept) == (0, 0, 31)
     assert get_entity(session, "ILO").notes == "edited"
     assert count(session, Entity) == 31
     assert count(session, OutboxEvent) == events + 1  # only the edit
