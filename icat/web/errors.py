@@ -34,10 +34,38 @@ def error_response(
     if wants_json():
         response = jsonify({"error": code, "rule": rule or code, "message": text, "fields": problems})
     else:
-        html = render_template("error.html", status=status, code=code, message=text, fields=problems)
-        response = Response(html, mimetype="text/html")
+        response = Response(_error_page(status, code, text, problems), mimetype="text/html")
     response.status_code = status
     return response
+
+
+def _headings() -> dict[int, str]:
+    """The error page's heading per status, in the reader's language."""
+    return {
+        400: _("The request could not be used"),
+        401: _("Sign in first"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("Not possible at this address"),
+        409: _("Conflict"),
+        412: _("Changed in the meantime"),
+        413: _("Too large"),
+        422: _("Cannot be done"),
+        429: _("Too many requests"),
+        500: _("Something went wrong"),
+    }
+
+
+def _error_page(status: int, code: str, text: str, problems: dict[str, Any]) -> str:
+    """The error page in the site's layout (base.html); should that layout fail too (it reads
+    the database, which may be what failed), a plain page with the same stylesheet. Never a
+    stack trace."""
+    heading = _headings().get(status) or _("Error")
+    try:
+        return render_template("error.html", status=status, code=code, heading=heading, message=text, fields=problems)
+    except Exception:
+        log.exception("the error page could not be rendered; the plain one is shown")
+        return render_template("error_plain.html", status=status, heading=heading, message=text)
 
 
 def _domain(error: DomainError) -> Response:
@@ -62,9 +90,22 @@ def _too_large(error: RequestEntityTooLarge) -> Response:
     return redirect(request.path.removesuffix("/documents") + "#documents", 303)
 
 
+def _http_message(error: HTTPException) -> str:
+    """Werkzeug's own descriptions are English: the reader's language instead, unless the
+    code raising the error wrote a description of its own."""
+    if error.description and error.description != type(error).description:
+        return str(error.description)
+    return {
+        400: _("The request could not be understood. Go back, reload the page and try again."),
+        404: _("There is no page at this address. The link may be mistyped, or the page may have moved."),
+        405: _("This address does not accept this kind of request. Use the page's own links and buttons."),
+        413: _("What was sent is too large."),
+    }.get(error.code or 500, _("The request could not be completed."))
+
+
 def _http(error: HTTPException) -> Response:
     code = (error.name or "error").lower().replace(" ", "_")
-    response = error_response(error.code or 500, code, error.description or "")
+    response = error_response(error.code or 500, code, _http_message(error))
     if error.code == 405 and error.get_response().headers.get("Allow"):
         response.headers["Allow"] = error.get_response().headers["Allow"]
     return response

@@ -75,7 +75,7 @@ def test_meeting_form_shows_an_end_before_the_start_beside_the_end(
     ends = page.get_by_label("Ends (local time)")
     expect(ends).to_have_attribute("aria-invalid", "true")
     expect(ends).to_have_accessible_description("Must be after the start.")
-    expect(page.locator("label", has=ends).locator("small.error")).to_have_text("Must be after the start.")
+    expect(page.locator(".field", has=ends).locator("small.error")).to_have_text("Must be after the start.")
     expect(page.get_by_label("Starts (local time)")).not_to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("alert").first).to_have_text("Some fields need attention.")
     expect(page.get_by_label("Title")).to_have_value("Principals meeting")  # what was typed stays

@@ -228,3 +228,40 @@ def test_subscribe_schemes_read_left_to_right_on_an_arabic_page(page: Page, app:
         assert links.count() >= 2, path
         order = [(link.get_attribute("href"), link.evaluate(SCHEME_READS_LEFT_TO_RIGHT)) for link in links.all()]
         assert all(reads for _, reads in order), f"{path}: {order}"
+
+
+TABLE_AS_LIST = """() => {
+    const table = document.querySelector('main table.responsive');
+    const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+    const row = table.querySelector('tbody tr');
+    const cells = [...row.querySelectorAll('td')];
+    return {
+        row: getComputedStyle(row).display,
+        cell: getComputedStyle(cells[0]).display,
+        head: table.querySelector('thead').getBoundingClientRect().width,
+        heads: heads,
+        labels: cells.map(td => td.dataset.label),
+        shown: cells.map(td => getComputedStyle(td, '::before').content),
+    };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", ["/world-day", "/entities"])
+def test_tables_read_as_lists_of_labelled_cards_on_a_phone(
+    page: Page, session: Session, seeded: list[Entity], path: str, lang: str
+) -> None:
+    observances.seed_reference(session, actor=SYSTEM, observances=reference_observances())
+    session.commit()
+    page.set_viewport_size(PHONE)
+    response = page.goto(f"{path}?lang={lang}")
+    assert response is not None and response.status == 200
+    phone = page.evaluate(TABLE_AS_LIST)
+    assert phone["row"] == "block" and phone["cell"] == "block", phone
+    assert phone["head"] <= 1, phone  # kept for screen readers, out of sight
+    # Each cell is headed by its column's name, in the page's language (the header's text).
+    assert phone["labels"] == phone["heads"][: len(phone["labels"])], phone
+    assert phone["shown"] == [f'"{label}"' for label in phone["labels"]], phone
+    page.set_viewport_size(DESKTOP)
+    desktop = page.evaluate(TABLE_AS_LIST)
+    assert desktop["row"] == "table-row" and desktop["shown"] == ["none"] * len(desktop["labels"]), desktop

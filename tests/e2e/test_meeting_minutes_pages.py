@@ -36,11 +36,17 @@ def secretariat(client: FlaskClient, make_user) -> FlaskClient:
 
 
 def inline_error(response: TestResponse, field: str, message: str) -> bool:
-    """``message`` is shown inside the label of input ``field``, which is marked invalid."""
+    """``message`` is shown right beside input ``field`` (in its field block, as the text its
+    aria-describedby names), and the input is marked invalid."""
     page = text(response)
-    label = re.search(rf'<label>(?:(?!</label>).)*name="{re.escape(field)}"(?:(?!</label>).)*</label>', page, re.S)
-    assert label, f"no label around {field}"
-    return f'<small class="error">{message}' in label.group(0) and 'aria-invalid="true"' in label.group(0)
+    block = re.search(
+        rf'<div class="field">(?:(?!</div>).)*name="{re.escape(field)}"(?:(?!</div>).)*</div>', page, re.S
+    )
+    assert block, f"no field block around {field}"
+    shown = block.group(0)
+    described = re.search(rf'aria-describedby="[^"]*\b{re.escape(field)}-errors\b', shown) is not None
+    described = described and f'<span class="field-errors" id="{field}-errors">' in shown
+    return f'<small class="error">{message}' in shown and 'aria-invalid="true"' in shown and described
 
 
 def agenda_titles(session: Session, meeting_id: int) -> list[tuple[str, str | None]]:

@@ -109,7 +109,7 @@ def test_choices_that_give_no_meeting_or_too_many_are_422_at_the_field(
     response = _post(staff, WEEKLY | {"m-ends": "2030-03-31T04:00"} | change)
     assert response.status_code == 422
     body = text(response)
-    errors = re.search(rf'<span id="{field}-errors">(.*?)</span>', body, re.S)
+    errors = re.search(rf'<span class="field-errors" id="{field}-errors">(.*?)</span>', body, re.S)
     shown = errors.group(1) if errors else body[body.find(f'name="{field}"') :][:2000]
     assert message in shown, shown
     assert count(session, Meeting) == 0

@@ -207,7 +207,10 @@ def test_the_round_table_and_the_diff_since_the_last_round_seen(
         session.commit()
     assert login(client, pubcast.secretariat.email).status_code == 302
     tree = etree.HTML(client.get(f"/publications/{pub.id}").get_data())  # type: ignore[union-attr]
-    rows = [[c.xpath("string()") for c in r.xpath("td")] for r in tree.xpath("//table[@class='round'][2]/tbody/tr")]
+    rows = [
+        [c.xpath("string()") for c in r.xpath("td")]
+        for r in tree.xpath("//table[contains(concat(' ', @class, ' '), ' round ')][2]/tbody/tr")
+    ]
     assert rows == [["IOM", "Object", "<b>too weak</b>", pubcast.iom.email], ["UNHCR", "—", "", ""]]
     client.post("/logout", data=form_fields(client.get("/publications"), "/logout"))
     with clock.frozen(NOW):

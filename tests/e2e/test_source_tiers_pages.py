@@ -23,7 +23,7 @@ from icat.rotation import services as rotation
 
 
 def _row(html: str, first_cell: str) -> str:
-    match = re.search(rf"<tr>\s*<td>{first_cell}</td>(.*?)</tr>", html, re.S)
+    match = re.search(rf"<tr>\s*<td[^>]*>{first_cell}</td>(.*?)</tr>", html, re.S)
     assert match, first_cell
     return match.group(1)
 
