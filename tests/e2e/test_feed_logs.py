@@ -27,14 +27,14 @@ def _web_command(port: int) -> str:
 
 def _get(port: int, path: str) -> int:
     for _ in range(100):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", path)
-            status = conn.getresponse().status
-            conn.close()
-            return status
+            return conn.getresponse().status
         except OSError:
             time.sleep(0.1)
+        finally:
+            conn.close()  # a timed-out attempt too: no socket left for the garbage collector
     raise RuntimeError("gunicorn did not answer")
 
 
@@ -70,4 +70,8 @@ def test_the_procfile_web_server_logs_private_feed_requests_redacted(
             proc.wait(20)
     text = (tmp_path / "web.log").read_text()
     assert raw not in text and "not-a-token-at-all" not in text
-    assert text.count("/calendar/private/[redacted]") == 2, text
+    # A request that timed out while a worker was still booting on a loaded machine is sent
+    # again, so there may be more lines than requests: every one of them must be redacted.
+    lines = [line for line in text.splitlines() if "/calendar/private/" in line]
+    assert lines and all("/calendar/private/[redacted] " in line for line in lines), text
+    assert any('" 200 ' in line for line in lines) and any('" 404 ' in line for line in lines), text
