@@ -102,7 +102,7 @@ def test_index_shows_the_real_registry(client: FlaskClient, session: Session, se
     wg = sum(e.working_group for e in seeded)
     assert (members, partners, wg) == (28, 3, 10)
     for n in (members, partners, wg):
-        assert f"<h3>{n}</h3>" in page
+        assert f'<p class="stat">{n}</p>' in page
     unodc = next(e for e in seeded if e.acronym == "UNODC")
     assert f"{unodc.name} (UNODC)" in page
     assert "/entities/UNODC" in parse(response).links
@@ -111,7 +111,7 @@ def test_index_shows_the_real_registry(client: FlaskClient, session: Session, se
 def test_index_on_an_empty_registry_still_renders(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    assert "<h3>0</h3>" in response.get_data(as_text=True)
+    assert '<p class="stat">0</p>' in response.get_data(as_text=True)
 
 
 def test_entities_page_lists_all_31(client: FlaskClient, seeded: list[Entity]) -> None:
