@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -239,6 +240,7 @@ def run() -> list[str]:
     full = _statements(client, engine, routes)
     served = _served(url, world.email, [*routes, CEILING])
     engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
     return _report(routes, served, tenth, full, seeded)
 
 
