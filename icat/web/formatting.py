@@ -3,10 +3,11 @@ the meeting's own zone beside it; historical rows show only the precision that i
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import dates
+from babel import Locale, dates
 from flask import Flask
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
@@ -44,13 +45,27 @@ def in_zone(value: datetime, zone: str, precision: str = "minute", fmt: str = "f
         return value.isoformat()
 
 
+@functools.lru_cache(maxsize=64)
+def _skeleton_pattern(skeleton: str, locale: Locale) -> dates.DateTimePattern:
+    """The locale's pattern for ``skeleton``, as ``dates.format_skeleton`` picks it: the
+    fuzzy match it makes on every call is most of a page's time formatting meeting dates."""
+    found = (
+        skeleton if skeleton in locale.datetime_skeletons else dates.match_skeleton(skeleton, locale.datetime_skeletons)
+    )
+    return locale.datetime_skeletons[found]
+
+
+def _skeleton(skeleton: str, value: datetime, tz: ZoneInfo, locale: Locale) -> str:
+    return dates.format_datetime(value, _skeleton_pattern(skeleton, locale), tzinfo=tz, locale=locale)
+
+
 def _in_zone(value: datetime, zone: str, precision: str, fmt: str) -> str:
     tz, locale = ZoneInfo(zone), get_locale()
     if precision == "year":
-        return dates.format_skeleton("y", value, tzinfo=tz, locale=locale)
+        return _skeleton("y", value, tz, locale)
     if precision == "month":
-        return dates.format_skeleton("yMMMM", value, tzinfo=tz, locale=locale)
-    day = dates.format_skeleton("yMMMMEEEEd" if fmt == "full" else "yMMMd", value, tzinfo=tz, locale=locale)
+        return _skeleton("yMMMM", value, tz, locale)
+    day = _skeleton("yMMMMEEEEd" if fmt == "full" else "yMMMd", value, tz, locale)
     if precision == "day":
         return day
     return locale.datetime_formats["medium"].format(time_only(value, zone), day)
@@ -81,7 +96,8 @@ def register_filters(app: Flask) -> None:
 
     @app.template_filter("month_label")
     def _month_label(value: date) -> str:
-        return dates.format_skeleton("yMMMM", value, locale=get_locale())
+        locale = get_locale()
+        return dates.format_date(value, _skeleton_pattern("yMMMM", locale), locale=locale)
 
     @app.template_filter("weekday_label")
     def _weekday_label(value: date) -> str:
