@@ -71,7 +71,7 @@ def test_invite_set_password_and_profile(
     expect(page.get_by_text("Your browser says you are in")).to_be_visible()
     page.get_by_role("button", name="Use this zone").click()
     expect(zone).to_have_value("Asia/Tokyo")
-    page.get_by_label("Language").select_option("fr")
+    page.get_by_label("Language", exact=True).select_option("fr")
     page.get_by_role("button", name="Save my profile").click()
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -104,7 +104,7 @@ def test_index_shows_the_real_registry(client: FlaskClient, session: Session, se
     for n in (members, partners, wg):
         assert f'<p class="stat">{n}</p>' in page
     unodc = next(e for e in seeded if e.acronym == "UNODC")
-    assert f"{unodc.name} (UNODC)" in page
+    assert f">{unodc.name}</bdi> (UNODC)" in page
     assert "/entities/UNODC" in parse(response).links
 
 
@@ -177,12 +177,12 @@ def test_entity_page_shows_the_record(client: FlaskClient, seeded: list[Entity])
     assert response.status_code == 200
     unodc = next(e for e in seeded if e.acronym == "UNODC")
     page = text(response)
-    assert f"{unodc.name} (UNODC)" in page
+    assert f">{unodc.name}</bdi> (UNODC)" in page
     assert "ICAT coordinator" in page
     assert str(unodc.joined_year) in page
     assert unodc.sources and all(s["source"] in page for s in unodc.sources)
     for lang, name in unodc.names.items():
-        assert f'<span lang="{lang}">{html.escape(name, quote=False)}</span>' in response.get_data(as_text=True)
+        assert f'<bdi lang="{lang}">{html.escape(name, quote=False)}</bdi>' in response.get_data(as_text=True)
 
 
 def test_unknown_entity_page_is_404(client: FlaskClient, seeded) -> None:
