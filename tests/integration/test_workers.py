@@ -70,13 +70,19 @@ def test_two_workers_run_each_handler_exactly_once_per_event(
     workers = [start_worker(), start_worker()]
     for worker in workers:
         worker.wait_started()
-    _update_many(session, "WGX", 400)
-    _wait_until_relayed(session)
+    # Which worker's poll fires first is up to the scheduler of a loaded machine: one worker
+    # may drain a round alone. Another round follows until both have taken a share (at most
+    # three), and exactly-once is checked over every event of every round.
+    rounds = 0
+    while rounds < 3 and (rounds == 0 or not all(w.claimed() > 0 for w in workers)):
+        _update_many(session, "WGX", 400)
+        _wait_until_relayed(session)
+        rounds += 1
     assert [w.stop() for w in workers] == [0, 0]  # SIGTERM: clean stop
     assert all("worker stopped" in w.text() for w in workers)
-    assert all(w.claimed() > 0 for w in workers), "both workers should have shared the work"
-    assert sum(w.claimed() for w in workers) >= 400
-    _assert_exactly_once(session, events=400, focal_points=2)
+    assert all(w.claimed() > 0 for w in workers), f"both workers should have shared {rounds} rounds"
+    assert sum(w.claimed() for w in workers) >= 400 * rounds
+    _assert_exactly_once(session, events=400 * rounds, focal_points=2)
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
