@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, raiseload, selectinload
 
 from icat.core.actor import Actor
 from icat.meetings.access import visible_clause
@@ -43,7 +43,7 @@ def next_meetings(session: Session, actor: Actor | None, now: datetime, *, limit
         sa.select(Meeting)
         .where(visible_clause(actor), Meeting.status != "proposed")
         .where(Meeting.series_ends_at > now, Meeting.starts_at < end)
-        .options(selectinload(Meeting.overrides))
+        .options(selectinload(Meeting.overrides), raiseload(Meeting.invitees))
         .order_by(Meeting.starts_at, Meeting.id)
     )
     found = [
@@ -64,7 +64,7 @@ def pending_rsvps(session: Session, entity_id: int, now: datetime, *, limit: int
         sa.select(Meeting)
         .where(Meeting.status == "scheduled", Meeting.series_ends_at > now)
         .where(Meeting.id.in_(invited), Meeting.id.not_in(answered))
-        .options(selectinload(Meeting.overrides))
+        .options(selectinload(Meeting.overrides), raiseload(Meeting.invitees))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
     )
@@ -116,6 +116,7 @@ def action_items_due(session: Session, entity_id: int, *, limit: int = 20) -> Se
     query = (
         sa.select(ActionItem)
         .where(ActionItem.owner_entity_id == entity_id, ActionItem.done.is_(False))
+        .options(raiseload(ActionItem.owner), joinedload(ActionItem.meeting).raiseload("*"))  # the title only
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
         .limit(limit)
     )

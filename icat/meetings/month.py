@@ -79,13 +79,14 @@ def month_view(
 ) -> Month:
     """Occurrences of the meetings ``actor`` may see that fall in the month, in ``zone``.
 
-    One query for the meetings (invitees and overrides come by two ``selectin`` loads),
-    whatever the number of meetings; recurring meetings are expanded in memory.
+    One query for the meetings (their overrides come by a ``selectin`` load; the month shows
+    no invitees, so they are not loaded), whatever the number of meetings; recurring meetings
+    are expanded in memory.
     """
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start = datetime.combine(weeks[0][0], time(), zone)
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time(), zone)
-    rows = list_meetings(session, actor=actor, flt=MeetingFilter(start, end, kind, entity))
+    rows = list_meetings(session, actor=actor, flt=MeetingFilter(start, end, kind, entity), with_invitees=False)
     slots = sorted(
         (_slot(m, o, zone) for m in rows for o in occurrences(m, start, end)),
         key=lambda s: (s.local_start, s.meeting.id),

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, raiseload
 
 from icat.core.actor import Actor
 from icat.core.errors import ValidationError
@@ -38,10 +38,14 @@ def list_meetings(
     flt: MeetingFilter,
     limit: int | None = None,
     after: object = None,
+    with_invitees: bool = True,
 ) -> Sequence[Meeting]:
     """Meetings ``actor`` may see matching ``flt``, by start then id, after the cursor
-    ``(starts_at ISO, id)``."""
+    ``(starts_at ISO, id)``. ``with_invitees=False`` skips loading the invitees (touching
+    them then raises rather than querying once per meeting)."""
     query = sa.select(Meeting).where(visible_clause(actor)).order_by(Meeting.starts_at, Meeting.id)
+    if not with_invitees:
+        query = query.options(raiseload(Meeting.invitees))
     if flt.start:
         query = query.where(Meeting.series_ends_at > flt.start)
     if flt.end:

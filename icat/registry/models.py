@@ -36,7 +36,11 @@ class Entity(Base):
     names: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     # Where a name in ``names`` comes from, per language: {"sources": [...], "confidence": ...}.
     # Only names the reference data backs with a source have an entry (entity_names.json).
-    name_sources: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default=sa.text("'{}'"))
+    # Both provenance columns load only when read (``PROVENANCE``): most pages list entities
+    # by name, and decoding their sources was a fifth of the publications index's time.
+    name_sources: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, server_default=sa.text("'{}'"), deferred=True, deferred_group="provenance"
+    )
     kind: Mapped[str] = mapped_column(sa.String(10))
     category: Mapped[str] = mapped_column(sa.String(40))
     # Only the year is known for most entities; the exact date stays empty rather than guessed.
@@ -45,7 +49,9 @@ class Entity(Base):
     left_on: Mapped[date | None]
     working_group: Mapped[bool] = mapped_column(default=False)
     is_coordinator: Mapped[bool] = mapped_column(default=False)
-    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, default=list, deferred=True, deferred_group="provenance"
+    )
     confidence: Mapped[str] = mapped_column(sa.String(12), default="high")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer_group
 
 from icat.core.errors import Message, NotFound
 from icat.registry.models import Entity
@@ -21,10 +21,18 @@ class EntityFilter:
 
 
 def list_entities(
-    session: Session, flt: EntityFilter, *, limit: int | None = None, after: str | None = None
+    session: Session,
+    flt: EntityFilter,
+    *,
+    limit: int | None = None,
+    after: str | None = None,
+    with_sources: bool = False,
 ) -> Sequence[Entity]:
-    """Entities matching ``flt``, ordered by acronym, starting after the acronym ``after``."""
+    """Entities matching ``flt``, ordered by acronym, starting after the acronym ``after``;
+    ``with_sources`` loads their sources in the same statement (else on first read)."""
     query = sa.select(Entity).order_by(Entity.acronym)
+    if with_sources:
+        query = query.options(undefer_group("provenance"))
     if flt.kind:
         query = query.where(Entity.kind == flt.kind)
     if flt.category:
@@ -40,7 +48,7 @@ def list_entities(
 
 def get_entity(session: Session, acronym: str) -> Entity:
     """The entity with this acronym (exact, as in URLs); raises NotFound."""
-    entity = session.scalar(sa.select(Entity).where(Entity.acronym == acronym))
+    entity = session.scalar(sa.select(Entity).where(Entity.acronym == acronym).options(undefer_group("provenance")))
     if entity is None:
         raise NotFound(_l("No entity with acronym %(acronym)s.", acronym=acronym), rule="registry.entity_unknown")
     return entity

@@ -37,7 +37,8 @@ from icat.web.http import (
 def entities_index() -> Response:
     args = load_args(EntityListArgsSchema())
     flt = EntityFilter(args.get("kind"), args.get("category"), args.get("working_group"))
-    rows = list_entities(current_session(), flt, limit=args["limit"] + 1, after=decode_cursor(args.get("cursor")))
+    after = decode_cursor(args.get("cursor"))
+    rows = list_entities(current_session(), flt, limit=args["limit"] + 1, after=after, with_sources=True)
     items, cursor = page(list(rows), args["limit"], key=lambda e: e.acronym)
     return json_response({"items": [dump_entity(e) for e in items], "next_cursor": cursor})
 
