@@ -36,7 +36,7 @@ class Entity(Base):
     names: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     # Where a name in ``names`` comes from, per language: {"sources": [...], "confidence": ...}.
     # Only names the reference data backs with a source have an entry (entity_names.json).
-    # Both provenance columns load only when read (``PROVENANCE``): most pages list entities
+    # Both provenance columns load only when read (deferred group "provenance"): most pages list entities
     # by name, and decoding their sources was a fifth of the publications index's time.
     name_sources: Mapped[dict[str, Any]] = mapped_column(
         JSONType, default=dict, server_default=sa.text("'{}'"), deferred=True, deferred_group="provenance"
